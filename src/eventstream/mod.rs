@@ -1,0 +1,191 @@
+//! The AWS event-stream binary framing (`application/vnd.amazon.eventstream`).
+//!
+//! In scope: message and header types, an incremental [`Decoder`] with size caps, an encoder,
+//! and the Bedrock `InvokeModelWithResponseStream` event layer ([`bedrock`]).
+//!
+//! Out of scope: IO. Bytes go in, messages come out.
+//!
+//! CONTRACT STUB: the signatures below are the agreed API; bodies are filled in by the
+//! implementation.
+
+use bytes::{Bytes, BytesMut};
+
+pub mod bedrock;
+
+/// Length of the prelude: total length, headers length, prelude CRC.
+pub const PRELUDE_LEN: usize = 12;
+/// Length of the trailing message CRC.
+pub const MESSAGE_CRC_LEN: usize = 4;
+/// The smallest valid frame: prelude plus message CRC.
+pub const MIN_FRAME_LEN: usize = PRELUDE_LEN + MESSAGE_CRC_LEN;
+/// Largest total frame length accepted (16 MiB, as aws-c-event-stream).
+pub const MAX_FRAME_LEN: usize = 16 * 1024 * 1024;
+/// Largest headers section accepted (128 KiB, as aws-c-event-stream).
+pub const MAX_HEADERS_LEN: usize = 128 * 1024;
+
+/// A UTF-8 string backed by [`Bytes`] (zero copy out of a decoded frame).
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct ByteStr(Bytes);
+
+impl ByteStr {
+    /// Wraps bytes already known to be UTF-8.
+    pub fn from_utf8(bytes: Bytes) -> Result<Self, std::str::Utf8Error> {
+        std::str::from_utf8(&bytes)?;
+        Ok(Self(bytes))
+    }
+    /// The string.
+    pub fn as_str(&self) -> &str {
+        // Checked at construction; a failure here would be a bug in this module.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+    /// The underlying bytes.
+    pub fn as_bytes(&self) -> &Bytes {
+        &self.0
+    }
+}
+
+impl From<&'static str> for ByteStr {
+    fn from(s: &'static str) -> Self {
+        Self(Bytes::from_static(s.as_bytes()))
+    }
+}
+
+impl From<String> for ByteStr {
+    fn from(s: String) -> Self {
+        Self(Bytes::from(s))
+    }
+}
+
+impl std::fmt::Debug for ByteStr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+/// A header value: one of the ten wire types (bool true and false are two type codes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HeaderValue {
+    /// Types 0 (true) and 1 (false).
+    Bool(bool),
+    /// Type 2.
+    Byte(i8),
+    /// Type 3.
+    Int16(i16),
+    /// Type 4.
+    Int32(i32),
+    /// Type 5.
+    Int64(i64),
+    /// Type 6 (u16 length prefix).
+    ByteArray(Bytes),
+    /// Type 7 (u16 length prefix, UTF-8).
+    String(ByteStr),
+    /// Type 8: milliseconds since the Unix epoch.
+    Timestamp(i64),
+    /// Type 9: 16 bytes.
+    Uuid([u8; 16]),
+}
+
+impl HeaderValue {
+    /// The string, for a `String` value.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Self::String(s) => Some(s.as_str()),
+            _ => None,
+        }
+    }
+}
+
+/// One header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    /// Name (1..=255 bytes of UTF-8).
+    pub name: ByteStr,
+    /// Value.
+    pub value: HeaderValue,
+}
+
+/// One event-stream message.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Message {
+    /// Headers in wire order.
+    pub headers: Vec<Header>,
+    /// Payload bytes.
+    pub payload: Bytes,
+}
+
+impl Message {
+    /// A message with no headers.
+    pub fn new(payload: impl Into<Bytes>) -> Self {
+        Self {
+            headers: Vec::new(),
+            payload: payload.into(),
+        }
+    }
+    /// Appends a header (builder style).
+    #[must_use]
+    pub fn with_header(mut self, name: impl Into<ByteStr>, value: HeaderValue) -> Self {
+        self.headers.push(Header {
+            name: name.into(),
+            value,
+        });
+        self
+    }
+    /// The value of the header with this name.
+    pub fn header(&self, name: &str) -> Option<&HeaderValue> {
+        self.headers
+            .iter()
+            .find(|h| h.name.as_str() == name)
+            .map(|h| &h.value)
+    }
+    /// The value of a string header with this name.
+    pub fn header_str(&self, name: &str) -> Option<&str> {
+        self.header(name).and_then(HeaderValue::as_str)
+    }
+}
+
+/// Why bytes could not be decoded into a message. Each variant carries its evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DecodeError {
+    /// Placeholder until the implementation lands.
+    #[error("unimplemented")]
+    Unimplemented,
+}
+
+/// Incremental frame decoder (tokio-util `Decoder` contract).
+#[derive(Debug, Default)]
+pub struct Decoder {
+    _private: (),
+}
+
+impl Decoder {
+    /// A decoder with the default limits.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Decodes one message from the front of `buf`. `Ok(None)`: need more bytes.
+    pub fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<Message>, DecodeError> {
+        let _ = buf;
+        todo!("Decoder::decode")
+    }
+    /// Like [`decode`](Self::decode) at end of input: leftover bytes are an error.
+    pub fn decode_eof(&mut self, buf: &mut BytesMut) -> Result<Option<Message>, DecodeError> {
+        let _ = buf;
+        todo!("Decoder::decode_eof")
+    }
+}
+
+/// Why a message could not be encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EncodeError {
+    /// Placeholder until the implementation lands.
+    #[error("unimplemented")]
+    Unimplemented,
+}
+
+/// Appends the frame of `msg` to `dst`.
+pub fn encode(msg: &Message, dst: &mut BytesMut) -> Result<(), EncodeError> {
+    let _ = (msg, dst);
+    todo!("encode")
+}
