@@ -1,1 +1,4 @@
+//! Protocol tests: no features, no IO.
 
+mod eventstream;
+mod sigv4;

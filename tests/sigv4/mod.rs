@@ -1,0 +1,1 @@
+//! Tests: sigv4.
