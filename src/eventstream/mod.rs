@@ -5,12 +5,15 @@
 //!
 //! Out of scope: IO. Bytes go in, messages come out.
 //!
-//! CONTRACT STUB: the signatures below are the agreed API; bodies are filled in by the
-//! implementation.
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 
 pub mod bedrock;
+mod decoder;
+mod encoder;
+
+pub use decoder::{DecodeError, Decoder};
+pub use encoder::{EncodeError, encode};
 
 /// Length of the prelude: total length, headers length, prelude CRC.
 pub const PRELUDE_LEN: usize = 12;
@@ -141,51 +144,4 @@ impl Message {
     pub fn header_str(&self, name: &str) -> Option<&str> {
         self.header(name).and_then(HeaderValue::as_str)
     }
-}
-
-/// Why bytes could not be decoded into a message. Each variant carries its evidence.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum DecodeError {
-    /// Placeholder until the implementation lands.
-    #[error("unimplemented")]
-    Unimplemented,
-}
-
-/// Incremental frame decoder (tokio-util `Decoder` contract).
-#[derive(Debug, Default)]
-pub struct Decoder {
-    _private: (),
-}
-
-impl Decoder {
-    /// A decoder with the default limits.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Decodes one message from the front of `buf`. `Ok(None)`: need more bytes.
-    pub fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<Message>, DecodeError> {
-        let _ = buf;
-        todo!("Decoder::decode")
-    }
-    /// Like [`decode`](Self::decode) at end of input: leftover bytes are an error.
-    pub fn decode_eof(&mut self, buf: &mut BytesMut) -> Result<Option<Message>, DecodeError> {
-        let _ = buf;
-        todo!("Decoder::decode_eof")
-    }
-}
-
-/// Why a message could not be encoded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum EncodeError {
-    /// Placeholder until the implementation lands.
-    #[error("unimplemented")]
-    Unimplemented,
-}
-
-/// Appends the frame of `msg` to `dst`.
-pub fn encode(msg: &Message, dst: &mut BytesMut) -> Result<(), EncodeError> {
-    let _ = (msg, dst);
-    todo!("encode")
 }

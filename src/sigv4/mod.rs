@@ -8,10 +8,27 @@
 //! no IO: it never reads the clock, the environment or the network; time and credentials are
 //! passed in.
 //!
-//! CONTRACT STUB: the signatures below are the agreed API; bodies are filled in by the
-//! implementation.
 
-use std::time::SystemTime;
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+mod canonical_request;
+
+use canonical_request::{
+    canonical_query, canonical_uri, collect_headers, hex, hex_into, write_headers,
+};
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// SHA-256 of the empty string, the payload hash of a request without a body.
+pub const EMPTY_PAYLOAD_SHA256: &str =
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 
 /// How the path of the URI is encoded into the canonical URI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -32,6 +49,9 @@ pub struct SigningSettings {
     pub normalize_path: bool,
     /// Add (and sign) an `x-amz-content-sha256` header.
     pub content_sha256_header: bool,
+    /// Sign `x-amz-security-token` (true for every service but a few legacy STS-style ones; when
+    /// false the token is still added, after signing).
+    pub sign_session_token: bool,
 }
 
 impl SigningSettings {
@@ -40,6 +60,7 @@ impl SigningSettings {
         uri_encoding: UriEncoding::Double,
         normalize_path: true,
         content_sha256_header: false,
+        sign_session_token: true,
     };
 }
 
@@ -153,20 +174,158 @@ pub enum SigningError {
     InvalidTime,
 }
 
-/// Signs one request (derives the signing key; no cache).
+/// Signs one request, deriving the signing key (four HMACs) on the spot.
 pub fn sign(
     req: &SignableRequest<'_>,
     params: &SigningParams<'_>,
 ) -> Result<SigningOutput, SigningError> {
-    let _ = (req, params);
-    todo!("sigv4::sign")
+    let date = DateTime::from_system_time(params.time)?;
+    let key = derive_signing_key(
+        params.identity.secret_access_key,
+        &date.date(),
+        params.region,
+        params.service,
+    );
+    sign_with_key(req, params, &date, &key)
+}
+
+/// kSecret = secret; kDate = HMAC("AWS4" + kSecret, Date); kRegion = HMAC(kDate, Region);
+/// kService = HMAC(kRegion, Service); kSigning = HMAC(kService, "aws4_request").
+/// Returned as a keyed MAC ready to be cloned for each signature.
+fn derive_signing_key(secret: &str, date: &str, region: &str, service: &str) -> HmacSha256 {
+    let mut k_secret = Zeroizing::new(Vec::with_capacity(secret.len() + 4));
+    k_secret.extend_from_slice(b"AWS4");
+    k_secret.extend_from_slice(secret.as_bytes());
+    let k_date = hmac(&k_secret, date.as_bytes());
+    let k_region = hmac(k_date.as_slice(), region.as_bytes());
+    let k_service = hmac(k_region.as_slice(), service.as_bytes());
+    let k_signing = hmac(k_service.as_slice(), b"aws4_request");
+    keyed(k_signing.as_slice())
+}
+
+fn keyed(key: &[u8]) -> HmacSha256 {
+    // HMAC accepts keys of any length; this cannot fail.
+    match HmacSha256::new_from_slice(key) {
+        Ok(mac) => mac,
+        Err(_) => unreachable_hmac(),
+    }
+}
+
+#[cold]
+fn unreachable_hmac() -> ! {
+    unreachable!("HMAC-SHA256 takes keys of any length")
+}
+
+fn hmac(key: &[u8], data: &[u8]) -> Zeroizing<[u8; 32]> {
+    let mut mac = keyed(key);
+    mac.update(data);
+    Zeroizing::new(mac.finalize().into_bytes().into())
+}
+
+fn sign_with_key(
+    req: &SignableRequest<'_>,
+    params: &SigningParams<'_>,
+    date: &DateTime,
+    key: &HmacSha256,
+) -> Result<SigningOutput, SigningError> {
+    let settings = params.settings;
+    let (path, query) = req.uri.split_once('?').unwrap_or((req.uri, ""));
+    if !path.starts_with('/') && !path.is_empty() {
+        return Err(SigningError::InvalidUri(req.uri.to_owned()));
+    }
+    let payload_hash: String = match req.payload {
+        Payload::Bytes([]) => EMPTY_PAYLOAD_SHA256.to_owned(),
+        Payload::Bytes(b) => hex(&Sha256::digest(b)),
+        Payload::Hash(h) => h.to_owned(),
+        Payload::Unsigned => "UNSIGNED-PAYLOAD".to_owned(),
+    };
+    let amz_date = date.amz_date();
+
+    // Headers the signer owns replace whatever the request carried.
+    let mut extra: Vec<(&'static str, &str)> = Vec::with_capacity(3);
+    extra.push(("x-amz-date", &amz_date));
+    if settings.content_sha256_header {
+        extra.push(("x-amz-content-sha256", &payload_hash));
+    }
+    let token = params.identity.session_token;
+    if let (Some(t), true) = (token, settings.sign_session_token) {
+        extra.push(("x-amz-security-token", t));
+    }
+    let replaced: &[&str] = &["x-amz-date", "x-amz-security-token", "x-amz-content-sha256"];
+    let headers = collect_headers(req.headers, replaced, &extra)?;
+
+    let mut cr = String::with_capacity(256 + req.uri.len() * 2);
+    cr.push_str(req.method);
+    cr.push('\n');
+    canonical_uri(
+        &mut cr,
+        path,
+        settings.uri_encoding,
+        settings.normalize_path,
+    );
+    cr.push('\n');
+    canonical_query(&mut cr, query);
+    cr.push('\n');
+    let signed_headers = write_headers(&mut cr, &headers);
+    cr.push('\n');
+    cr.push_str(&signed_headers);
+    cr.push('\n');
+    cr.push_str(&payload_hash);
+
+    // StringToSign = Algorithm + \n + RequestDateTime + \n + CredentialScope + \n + HashedCanonicalRequest
+    let scope = format!(
+        "{}/{}/{}/aws4_request",
+        date.date(),
+        params.region,
+        params.service
+    );
+    let mut sts = String::with_capacity(64 + scope.len() + 64);
+    sts.push_str(ALGORITHM);
+    sts.push('\n');
+    sts.push_str(&amz_date);
+    sts.push('\n');
+    sts.push_str(&scope);
+    sts.push('\n');
+    hex_into(&mut sts, &Sha256::digest(cr.as_bytes()));
+
+    let mut mac = key.clone();
+    mac.update(sts.as_bytes());
+    let signature = hex(&mac.finalize().into_bytes());
+
+    let authorization = format!(
+        "{ALGORITHM} Credential={}/{scope}, SignedHeaders={signed_headers}, Signature={signature}",
+        params.identity.access_key_id
+    );
+    let mut out_headers: Vec<(&'static str, String)> = Vec::with_capacity(4);
+    out_headers.push(("authorization", authorization));
+    out_headers.push(("x-amz-date", amz_date.clone()));
+    if let Some(t) = token {
+        out_headers.push(("x-amz-security-token", t.to_owned()));
+    }
+    if settings.content_sha256_header {
+        out_headers.push(("x-amz-content-sha256", payload_hash));
+    }
+    Ok(SigningOutput {
+        headers: out_headers,
+        canonical_request: cr,
+        string_to_sign: sts,
+        signature,
+    })
+}
+
+struct CachedKey {
+    secret: Zeroizing<String>,
+    date: [u8; 8],
+    region: String,
+    service: String,
+    key: HmacSha256,
 }
 
 /// A signer that caches the derived signing key (it only changes with secret, date, region and
 /// service). Cheap to share behind an `Arc`; `Debug` shows no key material.
 #[derive(Default)]
 pub struct Signer {
-    _private: (),
+    cache: Mutex<Option<CachedKey>>,
 }
 
 impl std::fmt::Debug for Signer {
@@ -187,27 +346,187 @@ impl Signer {
         req: &SignableRequest<'_>,
         params: &SigningParams<'_>,
     ) -> Result<SigningOutput, SigningError> {
-        sign(req, params)
+        let date = DateTime::from_system_time(params.time)?;
+        let day = date.date_bytes();
+        let key = {
+            let mut cache = self
+                .cache
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let hit = cache.as_ref().is_some_and(|c| {
+                c.date == day
+                    && c.region == params.region
+                    && c.service == params.service
+                    && c.secret.as_str() == params.identity.secret_access_key
+            });
+            if !hit {
+                *cache = Some(CachedKey {
+                    secret: Zeroizing::new(params.identity.secret_access_key.to_owned()),
+                    date: day,
+                    region: params.region.to_owned(),
+                    service: params.service.to_owned(),
+                    key: derive_signing_key(
+                        params.identity.secret_access_key,
+                        &date.date(),
+                        params.region,
+                        params.service,
+                    ),
+                });
+            }
+            match cache.as_ref() {
+                Some(c) => c.key.clone(),
+                None => derive_signing_key(
+                    params.identity.secret_access_key,
+                    &date.date(),
+                    params.region,
+                    params.service,
+                ),
+            }
+        };
+        sign_with_key(req, params, &date, &key)
     }
 }
 
 /// Percent-encodes a path label (e.g. a model id) as the AWS SDKs do: everything outside the
 /// unreserved set `A-Z a-z 0-9 - . _ ~` is encoded, so `:` → `%3A` and `/` → `%2F`.
 pub fn encode_label(label: &str) -> String {
-    let _ = label;
-    todo!("encode_label")
+    let mut out = String::with_capacity(label.len() + 8);
+    canonical_request::uri_encode_into(&mut out, label.as_bytes(), false);
+    out
 }
 
-/// Formats a time as `YYYYMMDDTHHMMSSZ` (the `x-amz-date` form).
+/// A UTC civil date-time, enough for `x-amz-date`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct DateTime {
+    year: u32,
+    month: u32,
+    day: u32,
+    hour: u32,
+    minute: u32,
+    second: u32,
+}
+
+impl DateTime {
+    fn from_system_time(t: SystemTime) -> Result<Self, SigningError> {
+        let secs = t
+            .duration_since(UNIX_EPOCH)
+            .map_err(|_| SigningError::InvalidTime)?
+            .as_secs();
+        // 253402300799 = 9999-12-31T23:59:59Z
+        if secs > 253_402_300_799 {
+            return Err(SigningError::InvalidTime);
+        }
+        let days = secs / 86_400;
+        let rem = secs % 86_400;
+        let (year, month, day) = civil_from_days(days);
+        Ok(Self {
+            year,
+            month,
+            day,
+            hour: (rem / 3600) as u32,
+            minute: (rem % 3600 / 60) as u32,
+            second: (rem % 60) as u32,
+        })
+    }
+
+    fn date(&self) -> String {
+        format!("{:04}{:02}{:02}", self.year, self.month, self.day)
+    }
+
+    fn date_bytes(&self) -> [u8; 8] {
+        let mut out = [b'0'; 8];
+        out.copy_from_slice(self.date().as_bytes().get(..8).unwrap_or(b"00000000"));
+        out
+    }
+
+    fn amz_date(&self) -> String {
+        format!(
+            "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+            self.year, self.month, self.day, self.hour, self.minute, self.second
+        )
+    }
+}
+
+/// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar
+/// (Howard Hinnant's `civil_from_days` algorithm).
+fn civil_from_days(days: u64) -> (u32, u32, u32) {
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + u64::from(m <= 2);
+    (y as u32, m as u32, d as u32)
+}
+
+/// (year, month, day) to days since 1970-01-01; `None` before 1970.
+fn days_from_civil(y: u64, m: u64, d: u64) -> Option<u64> {
+    let y = if m <= 2 { y.checked_sub(1)? } else { y };
+    let era = y / 400;
+    let yoe = y - era * 400;
+    let mp = if m > 2 { m - 3 } else { m + 9 };
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    (era * 146_097 + doe).checked_sub(719_468)
+}
+
+/// Formats a time as `YYYYMMDDTHHMMSSZ` (the `x-amz-date` form); times outside 1970..=9999
+/// are clamped to the epoch.
 pub fn format_amz_date(time: SystemTime) -> String {
-    let _ = time;
-    todo!("format_amz_date")
+    DateTime::from_system_time(time)
+        .unwrap_or(DateTime {
+            year: 1970,
+            month: 1,
+            day: 1,
+            hour: 0,
+            minute: 0,
+            second: 0,
+        })
+        .amz_date()
 }
 
 /// Parses an `x-amz-date` value (`YYYYMMDDTHHMMSSZ`).
 pub fn parse_amz_date(value: &str) -> Option<SystemTime> {
-    let _ = value;
-    todo!("parse_amz_date")
+    let b = value.as_bytes();
+    if b.len() != 16 || b.get(8) != Some(&b'T') || b.get(15) != Some(&b'Z') {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u64> {
+        let s = value.get(r)?;
+        if !s.bytes().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        s.parse().ok()
+    };
+    let (y, mo, d) = (num(0..4)?, num(4..6)?, num(6..8)?);
+    let (h, mi, s) = (num(9..11)?, num(11..13)?, num(13..15)?);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let mdays = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    let max_day = *mdays.get(usize::try_from(mo).ok()?.checked_sub(1)?)?;
+    if d == 0 || d > max_day || h > 23 || mi > 59 || s > 59 {
+        return None;
+    }
+    let days = days_from_civil(y, mo, d)?;
+    let secs = days
+        .checked_mul(86_400)?
+        .checked_add(h * 3600 + mi * 60 + s)?;
+    UNIX_EPOCH.checked_add(Duration::from_secs(secs))
 }
 
 /// The parts of an `Authorization: AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`
@@ -230,6 +549,192 @@ pub struct ParsedAuthorization {
 
 /// Parses a SigV4 `Authorization` header value; `None` if it is not one.
 pub fn parse_authorization(value: &str) -> Option<ParsedAuthorization> {
-    let _ = value;
-    todo!("parse_authorization")
+    let rest = value.trim().strip_prefix(ALGORITHM)?;
+    if !rest.starts_with(' ') {
+        return None;
+    }
+    let (mut credential, mut signed, mut signature) = (None, None, None);
+    for part in rest.split(',') {
+        let (k, v) = part.trim().split_once('=')?;
+        let slot = match k {
+            "Credential" => &mut credential,
+            "SignedHeaders" => &mut signed,
+            "Signature" => &mut signature,
+            _ => return None,
+        };
+        if slot.replace(v).is_some() {
+            return None;
+        }
+    }
+    let mut scope = credential?.split('/');
+    let access_key_id = scope.next().filter(|s| !s.is_empty())?.to_owned();
+    let date = scope
+        .next()
+        .filter(|s| s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()))?
+        .to_owned();
+    let region = scope.next().filter(|s| !s.is_empty())?.to_owned();
+    let service = scope.next().filter(|s| !s.is_empty())?.to_owned();
+    if scope.next() != Some("aws4_request") || scope.next().is_some() {
+        return None;
+    }
+    let signed_headers: Vec<String> = signed?.split(';').map(str::to_owned).collect();
+    if signed_headers
+        .iter()
+        .any(|h| h.is_empty() || h.bytes().any(|b| b.is_ascii_uppercase()))
+    {
+        return None;
+    }
+    let signature = signature?;
+    if signature.len() != 64 || !signature.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    Some(ParsedAuthorization {
+        access_key_id,
+        date,
+        region,
+        service,
+        signed_headers,
+        signature: signature.to_owned(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+
+    fn params(time: SystemTime) -> SigningParams<'static> {
+        SigningParams {
+            identity: Identity {
+                access_key_id: "AKIDEXAMPLE",
+                secret_access_key: SECRET,
+                session_token: None,
+            },
+            region: "us-east-1",
+            service: "iam",
+            time,
+            settings: SigningSettings {
+                normalize_path: true,
+                ..SigningSettings::BEDROCK
+            },
+        }
+    }
+
+    /// The worked example of the AWS SigV4 documentation (IAM ListUsers).
+    #[test]
+    fn aws_documentation_example() {
+        let time = parse_amz_date("20150830T123600Z").unwrap();
+        let headers = [
+            ("Host", "iam.amazonaws.com"),
+            (
+                "Content-Type",
+                "application/x-www-form-urlencoded; charset=utf-8",
+            ),
+        ];
+        let req = SignableRequest {
+            method: "GET",
+            uri: "/?Action=ListUsers&Version=2010-05-08",
+            headers: &headers,
+            payload: Payload::Bytes(b""),
+        };
+        let out = sign(&req, &params(time)).unwrap();
+        assert_eq!(
+            out.canonical_request,
+            "GET\n/\nAction=ListUsers&Version=2010-05-08\ncontent-type:application/x-www-form-urlencoded; charset=utf-8\nhost:iam.amazonaws.com\nx-amz-date:20150830T123600Z\n\ncontent-type;host;x-amz-date\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        assert_eq!(
+            out.signature,
+            "5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7"
+        );
+        let cached = Signer::new();
+        for _ in 0..2 {
+            assert_eq!(
+                cached.sign(&req, &params(time)).unwrap().signature,
+                out.signature
+            );
+        }
+    }
+
+    #[test]
+    fn cache_follows_date_changes() {
+        let signer = Signer::new();
+        let headers = [("host", "h")];
+        let req = SignableRequest {
+            method: "GET",
+            uri: "/",
+            headers: &headers,
+            payload: Payload::Bytes(b""),
+        };
+        let t1 = parse_amz_date("20150830T235959Z").unwrap();
+        let t2 = parse_amz_date("20150831T000001Z").unwrap();
+        assert_eq!(
+            signer.sign(&req, &params(t1)).unwrap().signature,
+            sign(&req, &params(t1)).unwrap().signature
+        );
+        assert_eq!(
+            signer.sign(&req, &params(t2)).unwrap().signature,
+            sign(&req, &params(t2)).unwrap().signature
+        );
+    }
+
+    #[test]
+    fn dates_round_trip() {
+        for s in [
+            "19700101T000000Z",
+            "20000229T120000Z",
+            "20150830T123600Z",
+            "99991231T235959Z",
+        ] {
+            assert_eq!(format_amz_date(parse_amz_date(s).unwrap()), s);
+        }
+        for bad in [
+            "20150230T000000Z",
+            "2015083T123600Z",
+            "20150830T246000Z",
+            "2015-08-30T12:36:00Z",
+            "",
+        ] {
+            assert_eq!(parse_amz_date(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn labels_encode_like_the_sdks() {
+        assert_eq!(
+            encode_label(
+                "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/jf2sje1c0jnb"
+            ),
+            "arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Aapplication-inference-profile%2Fjf2sje1c0jnb"
+        );
+        assert_eq!(
+            encode_label("anthropic.claude-v2:1"),
+            "anthropic.claude-v2%3A1"
+        );
+        assert_eq!(encode_label("a b@ü"), "a%20b%40%C3%BC");
+    }
+
+    #[test]
+    fn parses_authorization() {
+        let p = parse_authorization(
+            "AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/bedrock/aws4_request, SignedHeaders=host;x-amz-date, Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7",
+        )
+        .unwrap();
+        assert_eq!(p.access_key_id, "AKID");
+        assert_eq!(p.service, "bedrock");
+        assert_eq!(p.signed_headers, ["host", "x-amz-date"]);
+        assert!(parse_authorization("Bearer abc").is_none());
+        assert!(parse_authorization("AWS4-HMAC-SHA256 Credential=A/2015/x/y/aws4_request, SignedHeaders=host, Signature=00").is_none());
+    }
+
+    #[test]
+    fn debug_hides_secrets() {
+        let id = Identity {
+            access_key_id: "AKID",
+            secret_access_key: SECRET,
+            session_token: Some("TOKENVALUE"),
+        };
+        let s = format!("{id:?} {:?}", Signer::new());
+        assert!(!s.contains(SECRET) && !s.contains("TOKENVALUE"), "{s}");
+    }
 }

@@ -1,1 +1,4 @@
-//! Tests: sigv4.
+//! Tests: the SigV4 signer against the AWS test suite and the `aws-sigv4` crate.
+
+mod differential;
+mod suite;

@@ -1,0 +1,256 @@
+//! Incremental frame decoder.
+//!
+//! ```text
+//! | total_len u32 | headers_len u32 | prelude_crc u32 | headers … | payload … | message_crc u32 |
+//! ```
+//! `prelude_crc` is the CRC32 of the first 8 bytes, `message_crc` the CRC32 of everything before it.
+
+use bytes::{Buf, Bytes, BytesMut};
+
+use super::{
+    ByteStr, Header, HeaderValue, MAX_FRAME_LEN, MAX_HEADERS_LEN, MESSAGE_CRC_LEN, MIN_FRAME_LEN,
+    Message, PRELUDE_LEN,
+};
+
+/// Why bytes could not be decoded into a message. Each variant carries its evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DecodeError {
+    /// The CRC32 of the first 8 bytes does not match the prelude CRC.
+    #[error("prelude checksum mismatch: expected {expected:#010x}, computed {actual:#010x}")]
+    PreludeChecksumMismatch {
+        /// CRC carried by the frame.
+        expected: u32,
+        /// CRC computed over the prelude.
+        actual: u32,
+    },
+    /// The CRC32 of the frame does not match the trailing message CRC.
+    #[error("message checksum mismatch: expected {expected:#010x}, computed {actual:#010x}")]
+    MessageChecksumMismatch {
+        /// CRC carried by the frame.
+        expected: u32,
+        /// CRC computed over the frame.
+        actual: u32,
+    },
+    /// The total length is below the 16-byte minimum.
+    #[error("frame length {0} is below the minimum of 16 bytes")]
+    FrameTooShort(u32),
+    /// The total length is above the 16 MiB maximum.
+    #[error("frame length {0} exceeds the maximum of 16 MiB")]
+    FrameTooLarge(u32),
+    /// The headers length is above the 128 KiB maximum.
+    #[error("headers length {0} exceeds the maximum of 128 KiB")]
+    HeadersTooLarge(u32),
+    /// The headers do not fit in the frame.
+    #[error("headers length {headers_len} does not fit in a frame of {total_len} bytes")]
+    HeadersLengthMismatch {
+        /// Total length from the prelude.
+        total_len: u32,
+        /// Headers length from the prelude.
+        headers_len: u32,
+    },
+    /// A header ends before its declared size.
+    #[error("header truncated at offset {0} of the headers section")]
+    TruncatedHeader(usize),
+    /// A header has an empty name.
+    #[error("empty header name at offset {0} of the headers section")]
+    EmptyHeaderName(usize),
+    /// A header name or string value is not UTF-8.
+    #[error("header at offset {0} of the headers section is not valid UTF-8")]
+    InvalidUtf8(usize),
+    /// A header value type code outside 0..=9.
+    #[error("unknown header value type {0}")]
+    UnknownHeaderType(u8),
+    /// The same header name appears twice.
+    #[error("duplicate header name at offset {0} of the headers section")]
+    DuplicateHeader(usize),
+    /// Input ended inside a frame.
+    #[error("{0} bytes remain after the last complete frame")]
+    TrailingBytes(usize),
+}
+
+/// Incremental frame decoder (the tokio-util `Decoder` contract).
+///
+/// The prelude is checked as soon as its 12 bytes are present, so a corrupt or hostile length
+/// fails without buffering toward it.
+#[derive(Debug, Default)]
+pub struct Decoder {
+    /// Total length of the frame whose prelude was already validated.
+    pending: Option<usize>,
+}
+
+fn read_u32(b: &[u8], at: usize) -> u32 {
+    let mut word = [0u8; 4];
+    if let Some(s) = b.get(at..at + 4) {
+        word.copy_from_slice(s);
+    }
+    u32::from_be_bytes(word)
+}
+
+/// Validates a 12-byte prelude and returns the total frame length.
+fn check_prelude(prelude: &[u8]) -> Result<usize, DecodeError> {
+    let total_len = read_u32(prelude, 0);
+    let headers_len = read_u32(prelude, 4);
+    let expected = read_u32(prelude, 8);
+    let actual = crc32fast::hash(prelude.get(..8).unwrap_or_default());
+    if expected != actual {
+        return Err(DecodeError::PreludeChecksumMismatch { expected, actual });
+    }
+    let total = total_len as usize;
+    if total < MIN_FRAME_LEN {
+        return Err(DecodeError::FrameTooShort(total_len));
+    }
+    if total > MAX_FRAME_LEN {
+        return Err(DecodeError::FrameTooLarge(total_len));
+    }
+    if headers_len as usize > MAX_HEADERS_LEN {
+        return Err(DecodeError::HeadersTooLarge(headers_len));
+    }
+    if headers_len as usize > total - MIN_FRAME_LEN {
+        return Err(DecodeError::HeadersLengthMismatch {
+            total_len,
+            headers_len,
+        });
+    }
+    Ok(total)
+}
+
+impl Decoder {
+    /// A decoder with the default limits.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Decodes one message from the front of `buf`. `Ok(None)`: need more bytes.
+    ///
+    /// After an error the stream is unusable: framing is lost.
+    pub fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<Message>, DecodeError> {
+        let total = match self.pending {
+            Some(t) => t,
+            None => {
+                let Some(prelude) = buf.get(..PRELUDE_LEN) else {
+                    return Ok(None);
+                };
+                let t = check_prelude(prelude)?;
+                self.pending = Some(t);
+                t
+            }
+        };
+        if buf.len() < total {
+            buf.reserve(total - buf.len());
+            return Ok(None);
+        }
+        self.pending = None;
+        let frame = buf.split_to(total).freeze();
+        parse_frame(frame).map(Some)
+    }
+
+    /// Like [`decode`](Self::decode) at end of input: leftover bytes are an error.
+    pub fn decode_eof(&mut self, buf: &mut BytesMut) -> Result<Option<Message>, DecodeError> {
+        match self.decode(buf)? {
+            Some(m) => Ok(Some(m)),
+            None if buf.is_empty() => Ok(None),
+            None => Err(DecodeError::TrailingBytes(buf.len())),
+        }
+    }
+}
+
+/// Parses a complete frame whose prelude was validated.
+fn parse_frame(frame: Bytes) -> Result<Message, DecodeError> {
+    let total = frame.len();
+    let crc_at = total - MESSAGE_CRC_LEN;
+    let expected = read_u32(&frame, crc_at);
+    let actual = crc32fast::hash(frame.get(..crc_at).unwrap_or_default());
+    if expected != actual {
+        return Err(DecodeError::MessageChecksumMismatch { expected, actual });
+    }
+    let headers_len = read_u32(&frame, 4) as usize;
+    let headers_end = PRELUDE_LEN + headers_len;
+    let headers = parse_headers(frame.slice(PRELUDE_LEN..headers_end))?;
+    let payload = frame.slice(headers_end..crc_at);
+    Ok(Message { headers, payload })
+}
+
+fn parse_headers(mut section: Bytes) -> Result<Vec<Header>, DecodeError> {
+    let len = section.len();
+    let mut headers: Vec<Header> = Vec::with_capacity(4);
+    while section.has_remaining() {
+        let offset = len - section.remaining();
+        let truncated = DecodeError::TruncatedHeader(offset);
+        let name_len = usize::from(section.try_get_u8().map_err(|_| truncated)?);
+        if name_len == 0 {
+            return Err(DecodeError::EmptyHeaderName(offset));
+        }
+        if section.remaining() < name_len {
+            return Err(truncated);
+        }
+        let name = ByteStr::from_utf8(section.split_to(name_len))
+            .map_err(|_| DecodeError::InvalidUtf8(offset))?;
+        let value_type = section.try_get_u8().map_err(|_| truncated)?;
+        let value = match value_type {
+            0 => HeaderValue::Bool(true),
+            1 => HeaderValue::Bool(false),
+            2 => HeaderValue::Byte(section.try_get_i8().map_err(|_| truncated)?),
+            3 => HeaderValue::Int16(section.try_get_i16().map_err(|_| truncated)?),
+            4 => HeaderValue::Int32(section.try_get_i32().map_err(|_| truncated)?),
+            5 => HeaderValue::Int64(section.try_get_i64().map_err(|_| truncated)?),
+            6 | 7 => {
+                let n = usize::from(section.try_get_u16().map_err(|_| truncated)?);
+                if section.remaining() < n {
+                    return Err(truncated);
+                }
+                let bytes = section.split_to(n);
+                if value_type == 6 {
+                    HeaderValue::ByteArray(bytes)
+                } else {
+                    HeaderValue::String(
+                        ByteStr::from_utf8(bytes).map_err(|_| DecodeError::InvalidUtf8(offset))?,
+                    )
+                }
+            }
+            8 => HeaderValue::Timestamp(section.try_get_i64().map_err(|_| truncated)?),
+            9 => {
+                let mut uuid = [0u8; 16];
+                section
+                    .try_copy_to_slice(&mut uuid)
+                    .map_err(|_| truncated)?;
+                HeaderValue::Uuid(uuid)
+            }
+            other => return Err(DecodeError::UnknownHeaderType(other)),
+        };
+        if headers.iter().any(|h| h.name == name) {
+            return Err(DecodeError::DuplicateHeader(offset));
+        }
+        headers.push(Header { name, value });
+    }
+    Ok(headers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_length_fails_after_the_prelude() {
+        let mut prelude = Vec::new();
+        prelude.extend_from_slice(&u32::MAX.to_be_bytes());
+        prelude.extend_from_slice(&0u32.to_be_bytes());
+        let crc = crc32fast::hash(&prelude);
+        prelude.extend_from_slice(&crc.to_be_bytes());
+        let mut buf = BytesMut::from(&prelude[..]);
+        assert_eq!(
+            Decoder::new().decode(&mut buf),
+            Err(DecodeError::FrameTooLarge(u32::MAX))
+        );
+    }
+
+    #[test]
+    fn needs_the_whole_prelude() {
+        let mut buf = BytesMut::from(&[0u8; 11][..]);
+        assert_eq!(Decoder::new().decode(&mut buf), Ok(None));
+        assert_eq!(
+            Decoder::new().decode_eof(&mut buf),
+            Err(DecodeError::TrailingBytes(11))
+        );
+    }
+}

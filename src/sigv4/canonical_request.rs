@@ -1,0 +1,261 @@
+//! Task 1 of SigV4: the canonical request.
+//!
+//! ```text
+//! CanonicalRequest =
+//!   HTTPRequestMethod + '\n' + CanonicalURI + '\n' + CanonicalQueryString + '\n' +
+//!   CanonicalHeaders + '\n' + SignedHeaders + '\n' + HexEncode(Hash(RequestPayload))
+//! ```
+
+use super::{SigningError, UriEncoding};
+
+/// Headers that are never signed: a proxy or the HTTP stack may add, drop or rewrite them.
+pub(super) const NEVER_SIGNED: [&str; 5] = [
+    "authorization",
+    "user-agent",
+    "x-amzn-trace-id",
+    "transfer-encoding",
+    "connection",
+];
+
+const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
+
+/// SigV4 URI encoding: every byte outside `A-Z a-z 0-9 - . _ ~` becomes `%XY` (upper-case hex);
+/// `/` is kept when `keep_slash`.
+pub(super) fn uri_encode_into(out: &mut String, input: &[u8], keep_slash: bool) {
+    for &b in input {
+        if b.is_ascii_alphanumeric()
+            || matches!(b, b'-' | b'.' | b'_' | b'~')
+            || (keep_slash && b == b'/')
+        {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(HEX_UPPER[usize::from(b >> 4)] as char);
+            out.push(HEX_UPPER[usize::from(b & 0x0f)] as char);
+        }
+    }
+}
+
+/// Decodes `%XY` escapes (invalid escapes are kept literally); `+` becomes a space when
+/// `plus_as_space`, as `application/x-www-form-urlencoded` query parsing does.
+fn percent_decode(input: &str, plus_as_space: bool) -> Vec<u8> {
+    let bytes = input.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'%' {
+            let hi = bytes.get(i + 1).and_then(|c| (*c as char).to_digit(16));
+            let lo = bytes.get(i + 2).and_then(|c| (*c as char).to_digit(16));
+            if let (Some(hi), Some(lo)) = (hi, lo) {
+                // Both digits are < 16, so the value fits a byte.
+                out.push(u8::try_from(hi * 16 + lo).unwrap_or(b'?'));
+                i += 3;
+                continue;
+            }
+        }
+        out.push(if plus_as_space && b == b'+' { b' ' } else { b });
+        i += 1;
+    }
+    out
+}
+
+/// Removes `.` and `..` segments and empty segments, keeping a leading and a trailing `/`
+/// (RFC 3986 section 5.2.4, plus the merging of repeated slashes that AWS applies).
+fn normalize_path(path: &str) -> String {
+    let mut segments: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            s => segments.push(s),
+        }
+    }
+    let mut out = String::with_capacity(path.len() + 1);
+    out.push('/');
+    out.push_str(&segments.join("/"));
+    let trailing = path.ends_with('/') || path.ends_with("/.") || path.ends_with("/..");
+    if trailing && !segments.is_empty() {
+        out.push('/');
+    }
+    out
+}
+
+/// The canonical URI of a wire path.
+pub(super) fn canonical_uri(out: &mut String, path: &str, encoding: UriEncoding, normalize: bool) {
+    let normalized;
+    let path = if normalize {
+        normalized = normalize_path(path);
+        normalized.as_str()
+    } else if path.is_empty() {
+        "/"
+    } else {
+        path
+    };
+    match encoding {
+        UriEncoding::Double => uri_encode_into(out, path.as_bytes(), true),
+        UriEncoding::Single => out.push_str(path),
+    }
+}
+
+/// The canonical query string: each parameter decoded and re-encoded with the SigV4 rules,
+/// sorted by encoded name, then encoded value; a parameter without `=` gets an empty value.
+pub(super) fn canonical_query(out: &mut String, query: &str) {
+    if query.is_empty() {
+        return;
+    }
+    let mut params: Vec<(String, String)> = query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let mut ek = String::with_capacity(k.len());
+            uri_encode_into(&mut ek, &percent_decode(k, true), false);
+            let mut ev = String::with_capacity(v.len());
+            uri_encode_into(&mut ev, &percent_decode(v, true), false);
+            (ek, ev)
+        })
+        .collect();
+    params.sort_unstable();
+    for (i, (k, v)) in params.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        out.push_str(k);
+        out.push('=');
+        out.push_str(v);
+    }
+}
+
+/// Trims a header value and collapses every run of whitespace (including folded lines) to one
+/// space.
+pub(super) fn push_header_value(out: &mut String, value: &str) {
+    let mut first = true;
+    for word in value.split([' ', '\t', '\n', '\r']) {
+        if word.is_empty() {
+            continue;
+        }
+        if !first {
+            out.push(' ');
+        }
+        out.push_str(word);
+        first = false;
+    }
+}
+
+/// One header to sign: lower-case name and its value(s) in request order.
+pub(super) struct CanonicalHeader<'a> {
+    pub(super) name: String,
+    pub(super) values: Vec<&'a str>,
+}
+
+/// Groups, lower-cases and sorts the headers to sign.
+pub(super) fn collect_headers<'a>(
+    headers: &[(&'a str, &'a str)],
+    replaced: &[&str],
+    extra: &[(&'static str, &'a str)],
+) -> Result<Vec<CanonicalHeader<'a>>, SigningError> {
+    let mut out: Vec<CanonicalHeader<'a>> = Vec::with_capacity(headers.len() + extra.len());
+    let all = headers.iter().copied().chain(extra.iter().copied());
+    for (i, (name, value)) in all.enumerate() {
+        let lower = name.to_ascii_lowercase();
+        if lower.is_empty() || !lower.bytes().all(|b| b.is_ascii_graphic() && b != b':') {
+            return Err(SigningError::InvalidHeader(format!("name {name:?}")));
+        }
+        if value
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        {
+            return Err(SigningError::InvalidHeader(format!("value of {lower}")));
+        }
+        let from_request = i < headers.len();
+        if NEVER_SIGNED.contains(&lower.as_str())
+            || (from_request && replaced.contains(&lower.as_str()))
+        {
+            continue;
+        }
+        match out.iter_mut().find(|h| h.name == lower) {
+            Some(h) => h.values.push(value),
+            None => out.push(CanonicalHeader {
+                name: lower,
+                values: vec![value],
+            }),
+        }
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
+}
+
+/// Writes the canonical headers block and returns the signed-headers list.
+pub(super) fn write_headers(out: &mut String, headers: &[CanonicalHeader<'_>]) -> String {
+    let mut signed = String::with_capacity(headers.len() * 16);
+    for (i, h) in headers.iter().enumerate() {
+        out.push_str(&h.name);
+        out.push(':');
+        for (j, v) in h.values.iter().enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            push_header_value(out, v);
+        }
+        out.push('\n');
+        if i > 0 {
+            signed.push(';');
+        }
+        signed.push_str(&h.name);
+    }
+    signed
+}
+
+/// Lower-case hex.
+pub(super) fn hex_into(out: &mut String, bytes: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for &b in bytes {
+        out.push(HEX[usize::from(b >> 4)] as char);
+        out.push(HEX[usize::from(b & 0x0f)] as char);
+    }
+}
+
+/// Lower-case hex as a new string.
+pub(super) fn hex(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len() * 2);
+    hex_into(&mut s, bytes);
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_dot_segments_and_slashes() {
+        assert_eq!(normalize_path("/example/.."), "/");
+        assert_eq!(normalize_path("/example1/example2/../.."), "/");
+        assert_eq!(normalize_path("/./"), "/");
+        assert_eq!(normalize_path("//example//"), "/example/");
+        assert_eq!(normalize_path("/a/./b/../c"), "/a/c");
+        assert_eq!(normalize_path(""), "/");
+    }
+
+    #[test]
+    fn double_encodes_label_escapes() {
+        let mut s = String::new();
+        canonical_uri(&mut s, "/model/a%3Ab%2Fc/invoke", UriEncoding::Double, true);
+        assert_eq!(s, "/model/a%253Ab%252Fc/invoke");
+    }
+
+    #[test]
+    fn query_sorted_and_reencoded() {
+        let mut s = String::new();
+        canonical_query(&mut s, "b=2&a=x y&a=1&c&d=%41");
+        assert_eq!(s, "a=1&a=x%20y&b=2&c=&d=A");
+    }
+
+    #[test]
+    fn header_values_collapse() {
+        let mut s = String::new();
+        push_header_value(&mut s, "  a   b\n   c ");
+        assert_eq!(s, "a b c");
+    }
+}

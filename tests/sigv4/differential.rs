@@ -1,0 +1,1 @@
+//! Differential tests against aws-sigv4 (filled below).
