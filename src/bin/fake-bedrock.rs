@@ -7,7 +7,8 @@ use std::process::ExitCode;
 
 use bedrock_lite::fake::FakeBedrock;
 
-const USAGE: &str = "usage: fake-bedrock [--port N] [--cassette-dir DIR] [--no-builtin] [--no-auth] [--stdin]
+const USAGE: &str =
+    "usage: fake-bedrock [--port N] [--cassette-dir DIR] [--no-builtin] [--no-auth] [--stdin]
 
 Serves a fake Amazon Bedrock on 127.0.0.1 and prints its URL on the first line of stdout.
 Accepts the demo key pair AKIDEXAMPLE / wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY and the bearer

@@ -169,13 +169,13 @@ impl AuthConfig {
                 "Credential should be scoped to correct service: 'bedrock'. ",
             ));
         }
-        if let Some(region) = &self.region {
-            if &parsed.region != region {
-                return Err(Rejection::bad_signature(&format!(
-                    "Credential should be scoped to a valid region, not '{}'. ",
-                    parsed.region
-                )));
-            }
+        if let Some(region) = &self.region
+            && &parsed.region != region
+        {
+            return Err(Rejection::bad_signature(&format!(
+                "Credential should be scoped to a valid region, not '{}'. ",
+                parsed.region
+            )));
         }
         if !parsed.signed_headers.iter().any(|h| h == "host") {
             return Err(Rejection::bad_signature(
@@ -192,15 +192,19 @@ impl AuthConfig {
                 return Err(Rejection::bad_signature(SIGNATURE_MISMATCH));
             }
         }
-        let session_token = if parsed.signed_headers.iter().any(|h| h == "x-amz-security-token") {
+        let session_token = if parsed
+            .signed_headers
+            .iter()
+            .any(|h| h == "x-amz-security-token")
+        {
             req.header("x-amz-security-token")
         } else {
             None
         };
-        if let Some(expected) = &key.session_token {
-            if session_token != Some(expected.as_str()) {
-                return Err(Rejection::new("UnrecognizedClientException", INVALID_TOKEN));
-            }
+        if let Some(expected) = &key.session_token
+            && session_token != Some(expected.as_str())
+        {
+            return Err(Rejection::new("UnrecognizedClientException", INVALID_TOKEN));
         }
         let signable = SignableRequest {
             method: req.method,

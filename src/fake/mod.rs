@@ -92,7 +92,8 @@ impl FakeBedrockBuilder {
     }
     /// Accepts this key pair (besides the demo pair), with any or no session token.
     pub fn credentials(mut self, access_key_id: &str, secret_access_key: &str) -> Self {
-        self.keys.push(auth::Key::new(access_key_id, secret_access_key, None));
+        self.keys
+            .push(auth::Key::new(access_key_id, secret_access_key, None));
         self
     }
     /// Accepts this key pair only together with this signed session token.
@@ -264,7 +265,7 @@ pub fn load_cassette_dir(dir: impl AsRef<Path>) -> io::Result<Vec<Cassette>> {
         }
     }
     paths.sort();
-    paths.iter().map(|p| load_cassette(p)).collect()
+    paths.iter().map(load_cassette).collect()
 }
 
 /// Reads one cassette file.

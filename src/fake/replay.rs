@@ -125,12 +125,10 @@ impl Slots {
 fn matches(m: &RequestMatcher, t: &Target<'_>) -> bool {
     m.method.eq_ignore_ascii_case(t.method)
         && m.path == t.path
-        && m
-            .query
+        && m.query
             .iter()
             .all(|(k, v)| t.query.iter().any(|(tk, tv)| tk == k && tv == v))
-        && m
-            .body_contains
+        && m.body_contains
             .as_ref()
             .is_none_or(|needle| contains(t.body, needle.as_bytes()))
 }
@@ -196,7 +194,9 @@ impl Body for ReplyBody {
     ) -> Poll<Option<Result<Frame<Bytes>, std::io::Error>>> {
         match self.get_mut() {
             Self::Full(bytes) => Poll::Ready(bytes.take().map(|b| Ok(Frame::data(b)))),
-            Self::Channel(rx) => rx.poll_recv(cx).map(|piece| piece.map(|r| r.map(Frame::data))),
+            Self::Channel(rx) => rx
+                .poll_recv(cx)
+                .map(|piece| piece.map(|r| r.map(Frame::data))),
         }
     }
 
@@ -222,7 +222,9 @@ mod tests {
     #[test]
     fn percent_decode_handles_labels_and_junk() {
         assert_eq!(
-            percent_decode("/model/arn%3Aaws%3Abedrock%3Aus-east-1%3A1%3Aapplication-inference-profile%2Fabc/invoke"),
+            percent_decode(
+                "/model/arn%3Aaws%3Abedrock%3Aus-east-1%3A1%3Aapplication-inference-profile%2Fabc/invoke"
+            ),
             "/model/arn:aws:bedrock:us-east-1:1:application-inference-profile/abc/invoke"
         );
         assert_eq!(percent_decode("a%2"), "a%2");
@@ -230,7 +232,12 @@ mod tests {
         assert_eq!(percent_decode("a+b"), "a+b");
     }
 
-    fn interaction(path: &str, body_contains: Option<&str>, repeat: bool, status: u16) -> Interaction {
+    fn interaction(
+        path: &str,
+        body_contains: Option<&str>,
+        repeat: bool,
+        status: u16,
+    ) -> Interaction {
         Interaction {
             request: RequestMatcher {
                 method: "POST".into(),
@@ -278,10 +285,22 @@ mod tests {
     fn query_is_a_subset_match() {
         let mut i = interaction("/foundation-models", None, true, 200);
         i.request.method = "GET".into();
-        i.request.query.insert("byProvider".into(), "anthropic".into());
+        i.request
+            .query
+            .insert("byProvider".into(), "anthropic".into());
         let m = &i.request;
-        assert!(matches(m, &Target::new("GET", "/foundation-models?byProvider=anthropic&byInferenceType=ON_DEMAND", b"")));
-        assert!(!matches(m, &Target::new("GET", "/foundation-models?byProvider=meta", b"")));
+        assert!(matches(
+            m,
+            &Target::new(
+                "GET",
+                "/foundation-models?byProvider=anthropic&byInferenceType=ON_DEMAND",
+                b""
+            )
+        ));
+        assert!(!matches(
+            m,
+            &Target::new("GET", "/foundation-models?byProvider=meta", b"")
+        ));
         assert!(!matches(m, &Target::new("GET", "/foundation-models", b"")));
     }
 }

@@ -146,7 +146,12 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Response<ReplyBody
         body: &body,
     };
     if let Err(rejection) = state.auth.check(&received) {
-        return json_error(StatusCode::FORBIDDEN, rejection.code, COAL_SERVICE, rejection.body);
+        return json_error(
+            StatusCode::FORBIDDEN,
+            rejection.code,
+            COAL_SERVICE,
+            rejection.body,
+        );
     }
 
     if let Some(message) = misplaced_model_id(&uri) {
@@ -160,7 +165,11 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Response<ReplyBody
             Ok(response) => response,
             Err(e) => {
                 state.fail(format!("cannot replay {method} {uri}: {e}"));
-                error_response(StatusCode::INTERNAL_SERVER_ERROR, "InternalServerException", &e)
+                error_response(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "InternalServerException",
+                    &e,
+                )
             }
         },
         None => {
@@ -211,8 +220,8 @@ fn replay(interaction: &Interaction) -> Result<Response<ReplyBody>, String> {
         if NOT_REPLAYED.contains(&name.as_str()) {
             continue;
         }
-        let value = HeaderValue::from_str(value)
-            .map_err(|_| format!("invalid value of header {name}"))?;
+        let value =
+            HeaderValue::from_str(value).map_err(|_| format!("invalid value of header {name}"))?;
         response.headers_mut().append(name, value);
     }
     Ok(response)
