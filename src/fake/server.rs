@@ -38,7 +38,10 @@ pub(super) struct State {
 }
 
 impl State {
+    /// Records a failure (re-raised on drop) and reports it at once on stderr, for long-running
+    /// uses such as the `fake-bedrock` binary where the drop may never come.
     fn fail(&self, what: String) {
+        eprintln!("fake Bedrock: {what}");
         lock(&self.failures).push(what);
     }
 }
