@@ -1,4 +1,4 @@
-//! Credentials. CONTRACT STUB.
+//! AWS access keys.
 
 use zeroize::Zeroizing;
 

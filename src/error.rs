@@ -1,4 +1,4 @@
-//! The crate's error type. CONTRACT STUB: the client implementation fills in the internals.
+//! The crate's error type.
 
 use std::fmt;
 
@@ -8,7 +8,7 @@ use std::fmt;
 pub enum ErrorKind {
     /// Invalid configuration found by a builder (bad URL, conflicting settings…).
     Build,
-    /// No usable credentials (names where it looked).
+    /// No usable credentials (the message names where it looked).
     Credentials,
     /// Connection failed, reset, or the request could not be sent.
     Transport,
@@ -33,10 +33,66 @@ struct Inner {
     code: Option<String>,
     message: String,
     request_id: Option<String>,
+    retryable: bool,
+    body: Option<String>,
     source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
 }
 
 impl Error {
+    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            inner: Box::new(Inner {
+                kind,
+                status: None,
+                code: None,
+                message: message.into(),
+                request_id: None,
+                retryable: false,
+                body: None,
+                source: None,
+            }),
+        }
+    }
+
+    pub(crate) fn with_source(
+        mut self,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        self.inner.source = Some(Box::new(source));
+        self
+    }
+
+    pub(crate) fn with_code(mut self, code: impl Into<String>) -> Self {
+        self.inner.code = Some(code.into());
+        self
+    }
+
+    pub(crate) fn with_request_id(mut self, id: Option<String>) -> Self {
+        self.inner.request_id = id;
+        self
+    }
+
+    pub(crate) fn retryable(mut self, yes: bool) -> Self {
+        self.inner.retryable = yes;
+        self
+    }
+
+    /// A service (HTTP status) error.
+    pub(crate) fn service(
+        status: u16,
+        code: Option<String>,
+        message: String,
+        request_id: Option<String>,
+        body: String,
+    ) -> Self {
+        let mut e = Self::new(ErrorKind::Service, message);
+        e.inner.status = Some(status);
+        e.inner.code = code;
+        e.inner.request_id = request_id;
+        e.inner.body = Some(body);
+        e
+    }
+
     /// The kind.
     pub fn kind(&self) -> ErrorKind {
         self.inner.kind
@@ -58,9 +114,17 @@ impl Error {
     pub fn request_id(&self) -> Option<&str> {
         self.inner.request_id.as_deref()
     }
-    /// Whether the retry policy treats this as retryable.
+    /// The raw body of a service error response (kept when it was not the expected JSON).
+    pub fn body(&self) -> Option<&str> {
+        self.inner.body.as_deref()
+    }
+    /// Whether the retry policy treats this as retryable (a new request could succeed).
     pub fn is_retryable(&self) -> bool {
-        false
+        self.inner.retryable
+    }
+    /// A timeout.
+    pub fn is_timeout(&self) -> bool {
+        self.inner.kind == ErrorKind::Timeout
     }
 }
 
@@ -72,6 +136,7 @@ impl fmt::Debug for Error {
             .field("code", &self.inner.code)
             .field("message", &self.inner.message)
             .field("request_id", &self.inner.request_id)
+            .field("source", &self.inner.source)
             .finish()
     }
 }
@@ -96,3 +161,57 @@ impl std::error::Error for Error {
 
 /// `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The error code of an AWS error response: `x-amzn-ErrorType` first, then the body's
+/// `__type` / `code`; cut at the first `:` and after any `#`
+/// (`ValidationException:http://internal.amazon.com/…`, `com.amazon.coral#ThrottlingException`).
+pub(crate) fn error_code(header: Option<&str>, body: &serde_json::Value) -> Option<String> {
+    let raw = header
+        .map(str::to_owned)
+        .or_else(|| {
+            body.get("__type")
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+        })
+        .or_else(|| body.get("code").and_then(|v| v.as_str()).map(str::to_owned))?;
+    let cut = raw.split(':').next().unwrap_or_default();
+    let cut = cut.rsplit('#').next().unwrap_or_default().trim();
+    (!cut.is_empty()).then(|| cut.to_owned())
+}
+
+/// The message of an AWS error body: `message`, `Message` or `errorMessage`.
+pub(crate) fn error_message(body: &serde_json::Value) -> Option<String> {
+    ["message", "Message", "errorMessage"]
+        .iter()
+        .find_map(|k| body.get(*k).and_then(|v| v.as_str()))
+        .map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_cut() {
+        let empty = serde_json::Value::Null;
+        assert_eq!(
+            error_code(
+                Some("ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/"),
+                &empty
+            )
+            .as_deref(),
+            Some("ValidationException")
+        );
+        let body = serde_json::json!({"__type": "com.amazon.coral.service#ThrottlingException", "Message": "slow"});
+        assert_eq!(
+            error_code(None, &body).as_deref(),
+            Some("ThrottlingException")
+        );
+        assert_eq!(error_message(&body).as_deref(), Some("slow"));
+        assert_eq!(
+            error_code(None, &serde_json::json!({"code": "X"})).as_deref(),
+            Some("X")
+        );
+        assert_eq!(error_code(None, &empty), None);
+    }
+}

@@ -8,11 +8,14 @@
 
 pub mod cassette;
 pub mod client;
+mod config;
 pub mod credentials;
 pub mod error;
 pub mod eventstream;
 #[cfg(feature = "fake-server")]
 pub mod fake;
+mod record;
+mod retry;
 pub mod sigv4;
 pub mod stream;
 

@@ -1,8 +1,16 @@
-//! The response stream of InvokeModelWithResponseStream. CONTRACT STUB.
+//! The response stream of InvokeModelWithResponseStream.
 
-use bytes::Bytes;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
 
-use crate::error::Result;
+use bytes::{Bytes, BytesMut};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::eventstream::Decoder;
+use crate::eventstream::bedrock::{self, Event, StreamError};
+use crate::record::StreamRecording;
 
 /// One event handed to the caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,31 +46,233 @@ pub struct InvocationMetrics {
     pub first_byte_latency: u64,
 }
 
-/// A live response stream: events are decoded as bytes arrive.
-#[derive(Debug)]
+const METRICS_KEY: &[u8] = b"amazon-bedrock-invocationMetrics";
+
+#[derive(serde::Deserialize)]
+struct WithMetrics {
+    #[serde(rename = "amazon-bedrock-invocationMetrics")]
+    metrics: Option<InvocationMetrics>,
+}
+
+type Read = (reqwest::Response, Result<Option<Bytes>>);
+
+/// A live response stream: events are decoded as bytes arrive, never buffered whole.
+///
+/// Errors after the HTTP 200 (in-stream exceptions, a dropped connection, a malformed frame)
+/// end the stream; they are never retried, because chunks may already have been used.
 pub struct ResponseStream {
-    _private: (),
+    response: Option<reqwest::Response>,
+    pending: Option<Pin<Box<dyn Future<Output = Read> + Send>>>,
+    buf: BytesMut,
+    decoder: Decoder,
+    read_timeout: Option<Duration>,
+    content_type: String,
+    request_id: Option<String>,
+    metrics: Option<InvocationMetrics>,
+    done: bool,
+    recording: Option<StreamRecording>,
+}
+
+impl std::fmt::Debug for ResponseStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResponseStream")
+            .field("content_type", &self.content_type)
+            .field("request_id", &self.request_id)
+            .field("buffered", &self.buf.len())
+            .field("done", &self.done)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ResponseStream {
+    pub(crate) fn new(
+        response: reqwest::Response,
+        read_timeout: Option<Duration>,
+        recording: Option<StreamRecording>,
+    ) -> Self {
+        let headers = response.headers();
+        let content_type = headers
+            .get("x-amzn-bedrock-content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("application/json")
+            .to_owned();
+        let request_id = crate::client::request_id(headers);
+        Self {
+            response: Some(response),
+            pending: None,
+            buf: BytesMut::with_capacity(8 * 1024),
+            decoder: Decoder::new(),
+            read_timeout,
+            content_type,
+            request_id,
+            metrics: None,
+            done: false,
+            recording,
+        }
+    }
+
     /// `X-Amzn-Bedrock-Content-Type` of the chunks.
     pub fn content_type(&self) -> &str {
-        todo!()
+        &self.content_type
     }
+
     /// `x-amzn-requestid`.
     pub fn request_id(&self) -> Option<&str> {
-        todo!()
+        self.request_id.as_deref()
     }
-    /// The next event from bytes already received, without waiting on the network.
-    pub fn next_buffered(&mut self) -> Result<Option<StreamEvent>> {
-        todo!()
-    }
-    /// The next event, reading from the network as needed; `Ok(None)` at the clean end.
-    pub async fn next_event(&mut self) -> Result<Option<StreamEvent>> {
-        todo!()
-    }
+
     /// Metrics of the last chunk, once seen.
     pub fn invocation_metrics(&self) -> Option<InvocationMetrics> {
-        todo!()
+        self.metrics
+    }
+
+    fn fail(&mut self, e: Error) -> Error {
+        self.done = true;
+        self.response = None;
+        self.pending = None;
+        e.with_request_id(self.request_id.clone())
+    }
+
+    /// The next event from bytes already received, without waiting on the network.
+    ///
+    /// # Errors
+    /// In-stream exceptions ([`ErrorKind::Stream`], with the exception's code) and malformed
+    /// frames ([`ErrorKind::Decode`]).
+    pub fn next_buffered(&mut self) -> Result<Option<StreamEvent>> {
+        if self.done && self.buf.is_empty() {
+            return Ok(None);
+        }
+        let msg = match self.decoder.decode(&mut self.buf) {
+            Ok(Some(m)) => m,
+            Ok(None) => return Ok(None),
+            Err(e) => {
+                let err = Error::new(
+                    ErrorKind::Decode,
+                    format!("malformed event-stream frame: {e}"),
+                )
+                .with_source(e);
+                self.buf.clear();
+                return Err(self.fail(err));
+            }
+        };
+        match bedrock::parse_event(&msg) {
+            Ok(Event::Chunk(bytes)) => {
+                if memchr(&bytes, METRICS_KEY)
+                    && let Ok(WithMetrics { metrics: Some(m) }) = serde_json::from_slice(&bytes)
+                {
+                    self.metrics = Some(m);
+                }
+                Ok(Some(StreamEvent::Chunk(bytes)))
+            }
+            Ok(Event::Unknown {
+                event_type,
+                payload,
+            }) => Ok(Some(StreamEvent::Unknown {
+                event_type,
+                payload,
+            })),
+            Err(e) => {
+                let err = match &e {
+                    StreamError::Exception { kind, message, .. } => {
+                        Error::new(ErrorKind::Stream, message.clone())
+                            .with_code(kind.code().into_owned())
+                            .retryable(kind.is_retryable())
+                    }
+                    StreamError::Error { code, message } => {
+                        Error::new(ErrorKind::Stream, message.clone()).with_code(code.clone())
+                    }
+                    StreamError::Malformed(reason) => Error::new(
+                        ErrorKind::Decode,
+                        format!("malformed stream event: {reason}"),
+                    ),
+                };
+                self.buf.clear();
+                Err(self.fail(err.with_source(e)))
+            }
+        }
+    }
+
+    /// The next event, reading from the network as needed; `Ok(None)` at the clean end.
+    ///
+    /// # Errors
+    /// As [`next_buffered`](Self::next_buffered), plus transport errors and the read timeout;
+    /// a body that ends inside a frame is [`ErrorKind::Decode`].
+    pub async fn next_event(&mut self) -> Result<Option<StreamEvent>> {
+        std::future::poll_fn(|cx| self.poll_event(cx)).await
+    }
+
+    fn poll_event(&mut self, cx: &mut Context<'_>) -> Poll<Result<Option<StreamEvent>>> {
+        loop {
+            match self.next_buffered() {
+                Ok(Some(ev)) => return Poll::Ready(Ok(Some(ev))),
+                Ok(None) => {}
+                Err(e) => return Poll::Ready(Err(e)),
+            }
+            if self.done {
+                return Poll::Ready(Ok(None));
+            }
+            if self.pending.is_none() {
+                let Some(mut resp) = self.response.take() else {
+                    self.done = true;
+                    return Poll::Ready(Ok(None));
+                };
+                let idle = self.read_timeout;
+                self.pending = Some(Box::pin(async move {
+                    let r = crate::client::next_piece(&mut resp, idle).await;
+                    (resp, r)
+                }));
+            }
+            let Some(fut) = self.pending.as_mut() else {
+                continue;
+            };
+            let (resp, read) = match fut.as_mut().poll(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(r) => r,
+            };
+            self.pending = None;
+            self.response = Some(resp);
+            match read {
+                Ok(Some(piece)) => {
+                    if let Some(rec) = &mut self.recording {
+                        rec.piece(&piece);
+                    }
+                    self.buf.extend_from_slice(&piece);
+                }
+                Ok(None) => {
+                    self.done = true;
+                    self.response = None;
+                    // Complete frames were drained above; anything left is a cut frame.
+                    if !self.buf.is_empty() {
+                        let left = self.buf.len();
+                        self.buf.clear();
+                        let err = Error::new(
+                            ErrorKind::Decode,
+                            format!("stream ended inside a frame ({left} bytes left)"),
+                        );
+                        return Poll::Ready(Err(self.fail(err)));
+                    }
+                }
+                Err(e) => {
+                    if let Some(rec) = &mut self.recording {
+                        rec.dropped = true;
+                    }
+                    self.buf.clear();
+                    return Poll::Ready(Err(self.fail(e.retryable(false))));
+                }
+            }
+        }
+    }
+}
+
+fn memchr(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+#[cfg(feature = "stream")]
+impl futures_core::Stream for ResponseStream {
+    type Item = Result<StreamEvent>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.get_mut().poll_event(cx).map(Result::transpose)
     }
 }

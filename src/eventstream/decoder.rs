@@ -159,14 +159,16 @@ impl Decoder {
 fn parse_frame(frame: Bytes) -> Result<Message, DecodeError> {
     let total = frame.len();
     let crc_at = total - MESSAGE_CRC_LEN;
+    let headers_len = read_u32(&frame, 4) as usize;
+    let headers_end = PRELUDE_LEN + headers_len;
+    // Headers are parsed before the message CRC is checked, as aws-smithy-eventstream and
+    // botocore do, so a malformed header is reported as such; parsing is bounds-checked either way.
+    let headers = parse_headers(frame.slice(PRELUDE_LEN..headers_end))?;
     let expected = read_u32(&frame, crc_at);
     let actual = crc32fast::hash(frame.get(..crc_at).unwrap_or_default());
     if expected != actual {
         return Err(DecodeError::MessageChecksumMismatch { expected, actual });
     }
-    let headers_len = read_u32(&frame, 4) as usize;
-    let headers_end = PRELUDE_LEN + headers_len;
-    let headers = parse_headers(frame.slice(PRELUDE_LEN..headers_end))?;
     let payload = frame.slice(headers_end..crc_at);
     Ok(Message { headers, payload })
 }

@@ -1,0 +1,172 @@
+//! Record mode: each exchange is written as a cassette (see [`crate::cassette`]) that the fake
+//! server can replay. Request credentials never reach the file: only the method, path, query and
+//! the response are kept.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::cassette::{
+    Body, Cassette, Interaction, Piece, PieceKind, RecordedResponse, RequestMatcher,
+};
+
+/// Writes cassettes into a directory.
+#[derive(Debug)]
+pub(crate) struct Recorder {
+    dir: PathBuf,
+    seq: AtomicU64,
+}
+
+/// Percent-decodes a path or query component.
+pub(crate) fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        if c == b'%'
+            && let Some(v) = b
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A request matcher for a wire path and query.
+pub(crate) fn matcher(method: &str, path: &str, query: Option<&str>) -> RequestMatcher {
+    let mut q = BTreeMap::new();
+    for pair in query
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty())
+    {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        q.insert(percent_decode(k), percent_decode(v));
+    }
+    RequestMatcher {
+        method: method.to_owned(),
+        path: percent_decode(path),
+        query: q,
+        body_contains: None,
+    }
+}
+
+/// Response headers worth keeping (hop-by-hop ones and lengths are dropped; the fake sets them).
+pub(crate) fn keep_headers(headers: &reqwest::header::HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .filter(|(n, _)| {
+            !matches!(
+                n.as_str(),
+                "content-length" | "transfer-encoding" | "connection" | "keep-alive" | "date"
+            )
+        })
+        .filter_map(|(n, v)| Some((n.as_str().to_owned(), v.to_str().ok()?.to_owned())))
+        .collect()
+}
+
+impl Recorder {
+    pub(crate) fn new(dir: PathBuf) -> std::io::Result<Self> {
+        std::fs::create_dir_all(&dir)?;
+        Ok(Self {
+            dir,
+            seq: AtomicU64::new(0),
+        })
+    }
+
+    /// Writes one interaction as its own cassette; atomic (temporary file, then rename).
+    pub(crate) fn write(
+        &self,
+        name: &str,
+        request: RequestMatcher,
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: Body,
+    ) {
+        let n = self.seq.fetch_add(1, Ordering::Relaxed);
+        let stamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis());
+        let safe: String = name
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .take(80)
+            .collect();
+        let file = format!("{stamp}-{}-{n}-{safe}.json", std::process::id());
+        let cassette = Cassette {
+            name: name.to_owned(),
+            description: "recorded by bedrock-lite record mode".to_owned(),
+            source: None,
+            interactions: vec![Interaction {
+                request,
+                response: RecordedResponse {
+                    status,
+                    headers,
+                    body,
+                },
+                repeat: false,
+            }],
+        };
+        let tmp = self.dir.join(format!(".{file}.tmp"));
+        let done = std::fs::write(&tmp, cassette.to_json())
+            .and_then(|()| std::fs::rename(&tmp, self.dir.join(&file)));
+        if done.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+    }
+}
+
+/// A streamed response being recorded; written when finished, failed or dropped.
+#[derive(Debug)]
+pub(crate) struct StreamRecording {
+    pub(crate) recorder: std::sync::Arc<Recorder>,
+    pub(crate) name: String,
+    pub(crate) request: RequestMatcher,
+    pub(crate) status: u16,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) pieces: Vec<Piece>,
+    pub(crate) dropped: bool,
+}
+
+impl StreamRecording {
+    pub(crate) fn piece(&mut self, bytes: &[u8]) {
+        use base64::Engine as _;
+        self.pieces.push(Piece {
+            delay_ms: 0,
+            kind: PieceKind::Base64(base64::engine::general_purpose::STANDARD.encode(bytes)),
+        });
+    }
+}
+
+impl Drop for StreamRecording {
+    fn drop(&mut self) {
+        let mut pieces = std::mem::take(&mut self.pieces);
+        if self.dropped {
+            pieces.push(Piece {
+                delay_ms: 0,
+                kind: PieceKind::Drop,
+            });
+        }
+        let request = std::mem::replace(&mut self.request, matcher("GET", "/", None));
+        self.recorder.write(
+            &self.name,
+            request,
+            self.status,
+            std::mem::take(&mut self.headers),
+            Body::Chunks(pieces),
+        );
+    }
+}
