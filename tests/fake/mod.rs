@@ -3,5 +3,6 @@
 mod auth;
 mod binary;
 mod cassettes;
+mod crate_client;
 mod helpers;
 mod replay;
