@@ -240,7 +240,8 @@ fn lex(s: &str) -> Result<Vec<Tok>, String> {
                         }
                     }
                 }
-                let v = serde_json::from_str(s.trim()).map_err(|e| format!("invalid JSON literal `{s}`: {e}"))?;
+                let v = serde_json::from_str(s.trim())
+                    .map_err(|e| format!("invalid JSON literal `{s}`: {e}"))?;
                 out.push(Tok::Literal(v));
             }
             '"' => {
@@ -257,7 +258,8 @@ fn lex(s: &str) -> Result<Vec<Tok>, String> {
                 }
                 let raw: String = chars[start..=i].iter().collect();
                 i += 1;
-                let v: String = serde_json::from_str(&raw).map_err(|e| format!("invalid quoted identifier {raw}: {e}"))?;
+                let v: String = serde_json::from_str(&raw)
+                    .map_err(|e| format!("invalid quoted identifier {raw}: {e}"))?;
                 out.push(Tok::Quoted(v));
             }
             '-' | '0'..='9' => {
@@ -267,7 +269,9 @@ fn lex(s: &str) -> Result<Vec<Tok>, String> {
                     i += 1;
                 }
                 let text: String = chars[start..i].iter().collect();
-                out.push(Tok::Number(text.parse().map_err(|_| format!("invalid number {text}"))?));
+                out.push(Tok::Number(
+                    text.parse().map_err(|_| format!("invalid number {text}"))?,
+                ));
             }
             c if c.is_ascii_alphabetic() || c == '_' => {
                 let start = i;
@@ -320,7 +324,11 @@ impl Parser {
     }
     fn expect(&mut self, t: &Tok) -> Result<(), String> {
         let got = self.next();
-        if &got == t { Ok(()) } else { Err(format!("expected {t:?}, found {got:?}")) }
+        if &got == t {
+            Ok(())
+        } else {
+            Err(format!("expected {t:?}, found {got:?}"))
+        }
     }
 
     fn expr(&mut self, rbp: u8) -> Result<Ast, String> {
@@ -348,7 +356,10 @@ impl Parser {
             Tok::At => Ast::Identity,
             Tok::Star => Ast::ValueProj(Box::new(Ast::Identity), Box::new(self.proj_rhs(20)?)),
             Tok::Filter => self.filter(Ast::Identity)?,
-            Tok::Flatten => Ast::ListProj(Box::new(Ast::Flatten(Box::new(Ast::Identity))), Box::new(self.proj_rhs(9)?)),
+            Tok::Flatten => Ast::ListProj(
+                Box::new(Ast::Flatten(Box::new(Ast::Identity))),
+                Box::new(self.proj_rhs(9)?),
+            ),
             Tok::LBracket => match self.peek() {
                 Tok::Number(_) | Tok::Colon => self.index(Ast::Identity)?,
                 Tok::Star if self.peek2() == &Tok::RBracket => {
@@ -389,7 +400,10 @@ impl Parser {
                 }
                 other => return Err(format!("unexpected {other:?} after '['")),
             },
-            Tok::Flatten => Ast::ListProj(Box::new(Ast::Flatten(Box::new(left))), Box::new(self.proj_rhs(9)?)),
+            Tok::Flatten => Ast::ListProj(
+                Box::new(Ast::Flatten(Box::new(left))),
+                Box::new(self.proj_rhs(9)?),
+            ),
             Tok::Filter => self.filter(left)?,
             Tok::Pipe => Ast::Pipe(Box::new(left), Box::new(self.expr(1)?)),
             Tok::Or => Ast::Or(Box::new(left), Box::new(self.expr(2)?)),
@@ -432,7 +446,11 @@ impl Parser {
         let cond = self.expr(0)?;
         self.expect(&Tok::RBracket)?;
         let rhs = self.proj_rhs(21)?;
-        Ok(Ast::FilterProj(Box::new(left), Box::new(cond), Box::new(rhs)))
+        Ok(Ast::FilterProj(
+            Box::new(left),
+            Box::new(cond),
+            Box::new(rhs),
+        ))
     }
 
     fn index(&mut self, left: Ast) -> Result<Ast, String> {
@@ -454,7 +472,10 @@ impl Parser {
             return Err("slice step cannot be 0".into());
         }
         let slice = Ast::Slice(parts[0], parts[1], parts[2]);
-        Ok(Ast::ListProj(Box::new(Ast::Sub(Box::new(left), Box::new(slice))), Box::new(self.proj_rhs(20)?)))
+        Ok(Ast::ListProj(
+            Box::new(Ast::Sub(Box::new(left), Box::new(slice))),
+            Box::new(self.proj_rhs(20)?),
+        ))
     }
 
     fn multi_list(&mut self) -> Result<Ast, String> {
@@ -475,7 +496,11 @@ impl Parser {
         loop {
             let key = match self.next() {
                 Tok::Ident(k) | Tok::Quoted(k) => k,
-                other => return Err(format!("expected a key in multi-select hash, found {other:?}")),
+                other => {
+                    return Err(format!(
+                        "expected a key in multi-select hash, found {other:?}"
+                    ));
+                }
             };
             self.expect(&Tok::Colon)?;
             items.push((key, self.expr(0)?));
@@ -533,7 +558,9 @@ fn slice(arr: &[Value], start: Option<i64>, stop: Option<i64>, step: Option<i64>
     let clamp = |v: i64, lo: i64, hi: i64| v.max(lo).min(hi);
     let norm = |v: i64| if v < 0 { v + len } else { v };
     let (lo, hi) = if step > 0 { (0, len) } else { (-1, len - 1) };
-    let start = start.map_or(if step > 0 { 0 } else { len - 1 }, |s| clamp(norm(s), lo, hi));
+    let start = start.map_or(if step > 0 { 0 } else { len - 1 }, |s| {
+        clamp(norm(s), lo, hi)
+    });
     let stop = stop.map_or(if step > 0 { len } else { -1 }, |s| clamp(norm(s), lo, hi));
     let mut out = Vec::new();
     let mut i = start;
@@ -552,12 +579,20 @@ fn eval(ast: &Ast, data: &Value) -> Result<Value, String> {
         Ast::Field(name) => data.get(name).cloned().unwrap_or(Value::Null),
         Ast::Sub(l, r) => {
             let v = eval(l, data)?;
-            if v.is_null() { Value::Null } else { eval(r, &v)? }
+            if v.is_null() {
+                Value::Null
+            } else {
+                eval(r, &v)?
+            }
         }
         Ast::Index(i) => match data {
             Value::Array(a) => {
                 let idx = if *i < 0 { a.len() as i64 + i } else { *i };
-                usize::try_from(idx).ok().and_then(|i| a.get(i)).cloned().unwrap_or(Value::Null)
+                usize::try_from(idx)
+                    .ok()
+                    .and_then(|i| a.get(i))
+                    .cloned()
+                    .unwrap_or(Value::Null)
             }
             _ => Value::Null,
         },
@@ -602,7 +637,12 @@ fn eval(ast: &Ast, data: &Value) -> Result<Value, String> {
             if data.is_null() {
                 return Ok(Value::Null);
             }
-            Value::Array(items.iter().map(|i| eval(i, data)).collect::<Result<_, _>>()?)
+            Value::Array(
+                items
+                    .iter()
+                    .map(|i| eval(i, data))
+                    .collect::<Result<_, _>>()?,
+            )
         }
         Ast::MultiHash(items) => {
             if data.is_null() {
@@ -667,7 +707,10 @@ fn type_name(v: &Value) -> &'static str {
 
 fn order(a: &Value, b: &Value) -> Ordering {
     match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x.as_f64().partial_cmp(&y.as_f64()).unwrap_or(Ordering::Equal),
+        (Value::Number(x), Value::Number(y)) => x
+            .as_f64()
+            .partial_cmp(&y.as_f64())
+            .unwrap_or(Ordering::Equal),
         (Value::String(x), Value::String(y)) => x.cmp(y),
         _ => Ordering::Equal,
     }
@@ -676,7 +719,11 @@ fn order(a: &Value, b: &Value) -> Ordering {
 fn sortable(items: &[Value], f: &str) -> Result<(), String> {
     let all_num = items.iter().all(Value::is_number);
     let all_str = items.iter().all(Value::is_string);
-    if all_num || all_str { Ok(()) } else { Err(format!("{f}() needs all numbers or all strings")) }
+    if all_num || all_str {
+        Ok(())
+    } else {
+        Err(format!("{f}() needs all numbers or all strings"))
+    }
 }
 
 fn num(f: f64) -> Value {
@@ -692,16 +739,29 @@ fn num(f: f64) -> Value {
 /// to_number, to_string, type, values.
 fn call(name: &str, args: &[Ast], data: &Value) -> Result<Value, String> {
     let arity = |n: usize| {
-        if args.len() == n { Ok(()) } else { Err(format!("{name}() takes {n} argument(s), got {}", args.len())) }
+        if args.len() == n {
+            Ok(())
+        } else {
+            Err(format!(
+                "{name}() takes {n} argument(s), got {}",
+                args.len()
+            ))
+        }
     };
     let expref = |i: usize| match args.get(i) {
         Some(Ast::ExpRef(e)) => Ok(e.as_ref()),
-        _ => Err(format!("argument {} of {name}() must be an &expression", i + 1)),
+        _ => Err(format!(
+            "argument {} of {name}() must be an &expression",
+            i + 1
+        )),
     };
     let arg = |i: usize| args.get(i).map_or(Ok(Value::Null), |a| eval(a, data));
     let array = |v: Value| match v {
         Value::Array(a) => Ok(a),
-        other => Err(format!("{name}() expects an array, got {}", type_name(&other))),
+        other => Err(format!(
+            "{name}() expects an array, got {}",
+            type_name(&other)
+        )),
     };
     Ok(match name {
         "length" => {
@@ -725,9 +785,11 @@ fn call(name: &str, args: &[Ast], data: &Value) -> Result<Value, String> {
         "starts_with" | "ends_with" => {
             arity(2)?;
             match (arg(0)?, arg(1)?) {
-                (Value::String(s), Value::String(p)) => {
-                    Value::Bool(if name == "starts_with" { s.starts_with(&p) } else { s.ends_with(&p) })
-                }
+                (Value::String(s), Value::String(p)) => Value::Bool(if name == "starts_with" {
+                    s.starts_with(&p)
+                } else {
+                    s.ends_with(&p)
+                }),
                 _ => return Err(format!("{name}() takes two strings")),
             }
         }
@@ -807,7 +869,11 @@ fn call(name: &str, args: &[Ast], data: &Value) -> Result<Value, String> {
             arity(1)?;
             let a = array(arg(0)?)?;
             sortable(&a, name)?;
-            let pick = if name == "max" { a.into_iter().max_by(order) } else { a.into_iter().min_by(order) };
+            let pick = if name == "max" {
+                a.into_iter().max_by(order)
+            } else {
+                a.into_iter().min_by(order)
+            };
             pick.unwrap_or(Value::Null)
         }
         "sort_by" | "max_by" | "min_by" => {
@@ -825,8 +891,14 @@ fn call(name: &str, args: &[Ast], data: &Value) -> Result<Value, String> {
                     keyed.sort_by(|x, y| order(&x.0, &y.0));
                     Value::Array(keyed.into_iter().map(|(_, v)| v).collect())
                 }
-                "max_by" => keyed.into_iter().max_by(|x, y| order(&x.0, &y.0)).map_or(Value::Null, |(_, v)| v),
-                _ => keyed.into_iter().min_by(|x, y| order(&x.0, &y.0)).map_or(Value::Null, |(_, v)| v),
+                "max_by" => keyed
+                    .into_iter()
+                    .max_by(|x, y| order(&x.0, &y.0))
+                    .map_or(Value::Null, |(_, v)| v),
+                _ => keyed
+                    .into_iter()
+                    .min_by(|x, y| order(&x.0, &y.0))
+                    .map_or(Value::Null, |(_, v)| v),
             }
         }
         "map" => {
@@ -879,7 +951,10 @@ mod tests {
     use super::*;
 
     fn q(expr: &str, data: &Value) -> Value {
-        Query::parse(expr).unwrap_or_else(|e| panic!("{expr}: {e}")).search(data).unwrap_or_else(|e| panic!("{expr}: {e}"))
+        Query::parse(expr)
+            .unwrap_or_else(|e| panic!("{expr}: {e}"))
+            .search(data)
+            .unwrap_or_else(|e| panic!("{expr}: {e}"))
     }
 
     fn models() -> Value {
@@ -895,32 +970,69 @@ mod tests {
         let d = models();
         assert_eq!(
             q("modelSummaries[*].modelId", &d),
-            json!(["anthropic.claude-v2", "amazon.titan-image", "anthropic.claude-3"])
+            json!([
+                "anthropic.claude-v2",
+                "amazon.titan-image",
+                "anthropic.claude-3"
+            ])
         );
         assert_eq!(
             q("modelSummaries[?providerName=='Anthropic'].modelId", &d),
             json!(["anthropic.claude-v2", "anthropic.claude-3"])
         );
         assert_eq!(q("length(modelSummaries)", &d), json!(3));
-        assert_eq!(q("modelSummaries[0].modelId", &d), json!("anthropic.claude-v2"));
+        assert_eq!(
+            q("modelSummaries[0].modelId", &d),
+            json!("anthropic.claude-v2")
+        );
         assert_eq!(q("modelSummaries[-1].n", &d), json!(2));
-        assert_eq!(q("modelSummaries[].outputModalities[]", &d), json!(["TEXT", "IMAGE", "TEXT"]));
+        assert_eq!(
+            q("modelSummaries[].outputModalities[]", &d),
+            json!(["TEXT", "IMAGE", "TEXT"])
+        );
         assert_eq!(q("modelSummaries[*].extra", &d), json!([]));
         assert_eq!(q("sort_by(modelSummaries, &n)[*].n", &d), json!([1, 2, 3]));
-        assert_eq!(q("max_by(modelSummaries, &n).modelId", &d), json!("anthropic.claude-v2"));
-        assert_eq!(q("modelSummaries[?n > `1` && contains(modelId, 'claude')] | length(@)", &d), json!(2));
-        assert_eq!(q("modelSummaries[?starts_with(modelId, 'amazon')].modelId | [0]", &d), json!("amazon.titan-image"));
+        assert_eq!(
+            q("max_by(modelSummaries, &n).modelId", &d),
+            json!("anthropic.claude-v2")
+        );
+        assert_eq!(
+            q(
+                "modelSummaries[?n > `1` && contains(modelId, 'claude')] | length(@)",
+                &d
+            ),
+            json!(2)
+        );
+        assert_eq!(
+            q(
+                "modelSummaries[?starts_with(modelId, 'amazon')].modelId | [0]",
+                &d
+            ),
+            json!("amazon.titan-image")
+        );
         assert_eq!(
             q("modelSummaries[0].{id: modelId, p: providerName}", &d),
             json!({"id": "anthropic.claude-v2", "p": "Anthropic"})
         );
-        assert_eq!(q("modelSummaries[:2].[modelId, n]", &d), json!([["anthropic.claude-v2", 3], ["amazon.titan-image", 1]]));
-        assert_eq!(q("join(', ', sort(modelSummaries[*].providerName))", &d), json!("Amazon, Anthropic, Anthropic"));
-        assert_eq!(q("modelSummaries[?!contains(modelId, 'claude')].modelId", &d), json!(["amazon.titan-image"]));
+        assert_eq!(
+            q("modelSummaries[:2].[modelId, n]", &d),
+            json!([["anthropic.claude-v2", 3], ["amazon.titan-image", 1]])
+        );
+        assert_eq!(
+            q("join(', ', sort(modelSummaries[*].providerName))", &d),
+            json!("Amazon, Anthropic, Anthropic")
+        );
+        assert_eq!(
+            q("modelSummaries[?!contains(modelId, 'claude')].modelId", &d),
+            json!(["amazon.titan-image"])
+        );
         assert_eq!(q("missing || `\"fallback\"`", &d), json!("fallback"));
         assert_eq!(q("modelSummaries[::-1][0].n", &d), json!(2));
         assert_eq!(q("*.length(@)", &d), json!([3]));
-        assert_eq!(q("\"modelSummaries\"[1].\"modelId\"", &d), json!("amazon.titan-image"));
+        assert_eq!(
+            q("\"modelSummaries\"[1].\"modelId\"", &d),
+            json!("amazon.titan-image")
+        );
         assert_eq!(q("sum(modelSummaries[*].n)", &d), json!(6));
         assert_eq!(q("type(modelSummaries)", &d), json!("array"));
         assert_eq!(q("keys(modelSummaries[0]) | length(@)", &d), json!(4));
@@ -928,7 +1040,16 @@ mod tests {
 
     #[test]
     fn errors_are_reported() {
-        for bad in ["modelSummaries[", "a ==", "foo(", "[?a", "a.=", "`{bad`", "'open", "a[1:2:0]"] {
+        for bad in [
+            "modelSummaries[",
+            "a ==",
+            "foo(",
+            "[?a",
+            "a.=",
+            "`{bad`",
+            "'open",
+            "a[1:2:0]",
+        ] {
             assert!(Query::parse(bad).is_err(), "{bad} should not parse");
         }
         let d = models();
