@@ -1027,8 +1027,10 @@ mod tests {
             json!(["amazon.titan-image"])
         );
         assert_eq!(q("missing || `\"fallback\"`", &d), json!("fallback"));
-        assert_eq!(q("modelSummaries[::-1][0].n", &d), json!(2));
+        assert_eq!(q("modelSummaries[::-1] | [0].n", &d), json!(2));
         assert_eq!(q("*.length(@)", &d), json!([3]));
+        // A slice is a projection: the index applies to each element.
+        assert_eq!(q("modelSummaries[::-1][0]", &d), json!([]));
         assert_eq!(
             q("\"modelSummaries\"[1].\"modelId\"", &d),
             json!("amazon.titan-image")
