@@ -10,7 +10,7 @@ use zeroize::Zeroizing;
 pub use crate::config::Environment;
 use crate::config::{self, Auth, Explicit};
 use crate::credentials::Credentials;
-use crate::error::{Error, ErrorKind, Result, error_code, error_message};
+use crate::error::{Error, ErrorBody, ErrorKind, Result, error_code, error_message};
 use crate::record::{self, Recorder};
 use crate::retry::{RetryPolicy, is_retryable_status};
 use crate::sigv4::{
@@ -37,6 +37,7 @@ pub struct ClientBuilder {
     max_attempts: Option<u32>,
     retry_base_delay: Option<Duration>,
     http_client: Option<reqwest::Client>,
+    #[cfg(feature = "record")]
     record_to: Option<std::path::PathBuf>,
 }
 
@@ -98,7 +99,9 @@ impl ClientBuilder {
         self.http_client = Some(client);
         self
     }
-    /// Record every exchange as a cassette into this directory (credentials stripped).
+    /// Record every exchange as a cassette into this directory (credentials stripped;
+    /// feature `record`).
+    #[cfg(feature = "record")]
     pub fn record_to(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
         self.record_to = Some(dir.into());
         self
@@ -132,6 +135,9 @@ impl ClientBuilder {
                     Error::new(ErrorKind::Build, "cannot build the HTTP client").with_source(e)
                 })?,
         };
+        #[cfg(not(feature = "record"))]
+        let recorder: Option<Arc<Recorder>> = None;
+        #[cfg(feature = "record")]
         let recorder = match self.record_to {
             Some(dir) => Some(Arc::new(Recorder::new(dir.clone()).map_err(|e| {
                 Error::new(
@@ -473,19 +479,15 @@ impl Client {
             body: req.body,
         };
         let (resp, attempt_path) = self.send(&op).await?;
-        let recording = self
-            .inner
-            .recorder
-            .as_ref()
-            .map(|rec| record::StreamRecording {
-                recorder: Arc::clone(rec),
-                name: format!("stream-{}", req.model_id),
-                request: record::matcher("POST", &attempt_path, None),
-                status: resp.status().as_u16(),
-                headers: record::keep_headers(resp.headers()),
-                pieces: Vec::new(),
-                dropped: false,
-            });
+        let recording = self.inner.recorder.as_ref().map(|rec| {
+            record::StreamRecording::start(
+                rec,
+                format!("stream-{}", req.model_id),
+                record::matcher("POST", &attempt_path, None),
+                resp.status().as_u16(),
+                record::keep_headers(resp.headers()),
+            )
+        });
         Ok(ResponseStream::new(
             resp,
             self.inner.read_timeout,
@@ -698,8 +700,7 @@ impl Client {
             );
         }
         let text = String::from_utf8_lossy(&body).into_owned();
-        let json: serde_json::Value =
-            serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null);
+        let json = ErrorBody::parse(&body);
         let code = error_code(code_header.as_deref(), &json);
         let message = error_message(&json).unwrap_or_else(|| {
             if text.trim().is_empty() {

@@ -1,7 +1,6 @@
 //! Where configuration comes from: explicit settings, environment variables and the shared AWS
 //! config/credentials files, in the order the AWS CLI and SDKs use.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use zeroize::Zeroizing;
@@ -14,13 +13,16 @@ use crate::error::{Error, ErrorKind, Result};
 /// `Debug` lists variable names only.
 #[derive(Clone, Default)]
 pub struct Environment {
-    vars: BTreeMap<String, String>,
+    vars: Vec<(String, String)>,
 }
 
 impl std::fmt::Debug for Environment {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Environment")
-            .field("vars", &self.vars.keys().collect::<Vec<_>>())
+            .field(
+                "vars",
+                &self.vars.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+            )
             .finish()
     }
 }
@@ -52,9 +54,12 @@ impl Environment {
 
     /// A variable's value; empty values count as unset, as in the AWS SDKs.
     pub fn get(&self, name: &str) -> Option<&str> {
+        // The last assignment wins, as when a map is built from the same pairs.
         self.vars
-            .get(name)
-            .map(String::as_str)
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
             .filter(|v| !v.is_empty())
     }
 
@@ -83,13 +88,38 @@ fn expand_home(path: &str, home: Option<PathBuf>) -> PathBuf {
     }
 }
 
-/// Sections of an INI file: name → key → value (last assignment wins).
-type Ini = BTreeMap<String, BTreeMap<String, String>>;
+/// Sections of an INI file in file order: name → key/value pairs (look-ups take the last).
+/// Plain vectors keep the binary small; the files are tiny.
+#[derive(Debug, Default)]
+pub(crate) struct Ini {
+    sections: Vec<(String, Vec<(String, String)>)>,
+}
+
+impl Ini {
+    fn section_mut(&mut self, name: &str) -> &mut Vec<(String, String)> {
+        let i = match self.sections.iter().position(|(n, _)| n == name) {
+            Some(i) => i,
+            None => {
+                self.sections.push((name.to_owned(), Vec::new()));
+                self.sections.len() - 1
+            }
+        };
+        &mut self.sections[i].1
+    }
+
+    /// The pairs of a section, if present.
+    pub(crate) fn get(&self, name: &str) -> Option<&[(String, String)]> {
+        self.sections
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_slice())
+    }
+}
 
 /// Parses the shared config/credentials INI dialect: `[section]`, `key = value`, comments
 /// starting with `#` or `;`, indented continuation lines ignored (nested `s3 =` blocks).
 pub(crate) fn parse_ini(text: &str) -> Ini {
-    let mut out = Ini::new();
+    let mut out = Ini::default();
     let mut current: Option<String> = None;
     for line in text.lines() {
         let trimmed = line.trim();
@@ -98,7 +128,7 @@ pub(crate) fn parse_ini(text: &str) -> Ini {
         }
         if let Some(name) = trimmed.strip_prefix('[').and_then(|s| s.split(']').next()) {
             let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
-            out.entry(name.clone()).or_default();
+            out.section_mut(&name);
             current = Some(name);
             continue;
         }
@@ -113,9 +143,8 @@ pub(crate) fn parse_ini(text: &str) -> Ini {
                 .split(" ;")
                 .next()
                 .unwrap_or_default();
-            out.entry(section.clone())
-                .or_default()
-                .insert(k.trim().to_owned(), v.trim().to_owned());
+            out.section_mut(section)
+                .push((k.trim().to_owned(), v.trim().to_owned()));
         }
     }
     out
@@ -124,14 +153,16 @@ pub(crate) fn parse_ini(text: &str) -> Ini {
 /// One profile, merged from the credentials file (wins) and the config file.
 #[derive(Default)]
 pub(crate) struct Profile {
-    values: BTreeMap<String, String>,
+    values: Vec<(String, String)>,
 }
 
 impl Profile {
     pub(crate) fn get(&self, key: &str) -> Option<&str> {
         self.values
-            .get(key)
-            .map(String::as_str)
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
             .filter(|v| !v.is_empty())
     }
 }
@@ -160,7 +191,7 @@ pub(crate) fn load_profile(env: &Environment, explicit: Option<&str>) -> Profile
     let credentials_file = env.aws_file("AWS_SHARED_CREDENTIALS_FILE", "credentials");
     let config = read_ini(config_file.as_deref());
     let creds = read_ini(credentials_file.as_deref());
-    let mut values = BTreeMap::new();
+    let mut values = Vec::new();
     let config_section = if name == "default" {
         config
             .get("default")
@@ -169,10 +200,10 @@ pub(crate) fn load_profile(env: &Environment, explicit: Option<&str>) -> Profile
         config.get(&format!("profile {name}"))
     };
     if let Some(s) = config_section {
-        values.extend(s.clone());
+        values.extend_from_slice(s);
     }
     if let Some(s) = creds.get(&name) {
-        values.extend(s.clone());
+        values.extend_from_slice(s);
     }
     ProfileSource {
         name,
@@ -603,10 +634,19 @@ mod tests {
         let ini = parse_ini(
             "# c\n[ profile  x ]\na = 1 # note\n  nested = skip\nb=2\n; c\n[default]\nregion=us-east-2\n",
         );
-        assert_eq!(ini["profile x"]["a"], "1");
-        assert_eq!(ini["profile x"]["b"], "2");
-        assert!(!ini["profile x"].contains_key("nested"));
-        assert_eq!(ini["default"]["region"], "us-east-2");
+        let x = ini.get("profile x").unwrap();
+        assert_eq!(
+            x,
+            [
+                ("a".to_owned(), "1".to_owned()),
+                ("b".to_owned(), "2".to_owned())
+            ]
+        );
+        assert_eq!(
+            ini.get("default").unwrap(),
+            [("region".to_owned(), "us-east-2".to_owned())]
+        );
+        assert!(ini.get("profile y").is_none());
     }
 
     #[test]

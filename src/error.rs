@@ -162,29 +162,42 @@ impl std::error::Error for Error {
 /// `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// The JSON body of an AWS error response (only the fields that name it).
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct ErrorBody {
+    #[serde(rename = "__type")]
+    type_: Option<String>,
+    code: Option<String>,
+    message: Option<String>,
+    #[serde(rename = "Message")]
+    message_upper: Option<String>,
+    #[serde(rename = "errorMessage")]
+    error_message: Option<String>,
+}
+
+impl ErrorBody {
+    /// Parses an error body; anything else yields an empty one.
+    pub(crate) fn parse(body: &[u8]) -> Self {
+        serde_json::from_slice(body).unwrap_or_default()
+    }
+}
+
 /// The error code of an AWS error response: `x-amzn-ErrorType` first, then the body's
 /// `__type` / `code`; cut at the first `:` and after any `#`
 /// (`ValidationException:http://internal.amazon.com/…`, `com.amazon.coral#ThrottlingException`).
-pub(crate) fn error_code(header: Option<&str>, body: &serde_json::Value) -> Option<String> {
-    let raw = header
-        .map(str::to_owned)
-        .or_else(|| {
-            body.get("__type")
-                .and_then(|v| v.as_str())
-                .map(str::to_owned)
-        })
-        .or_else(|| body.get("code").and_then(|v| v.as_str()).map(str::to_owned))?;
+pub(crate) fn error_code(header: Option<&str>, body: &ErrorBody) -> Option<String> {
+    let raw = header.or(body.type_.as_deref()).or(body.code.as_deref())?;
     let cut = raw.split(':').next().unwrap_or_default();
     let cut = cut.rsplit('#').next().unwrap_or_default().trim();
     (!cut.is_empty()).then(|| cut.to_owned())
 }
 
 /// The message of an AWS error body: `message`, `Message` or `errorMessage`.
-pub(crate) fn error_message(body: &serde_json::Value) -> Option<String> {
-    ["message", "Message", "errorMessage"]
-        .iter()
-        .find_map(|k| body.get(*k).and_then(|v| v.as_str()))
-        .map(str::to_owned)
+pub(crate) fn error_message(body: &ErrorBody) -> Option<String> {
+    body.message
+        .clone()
+        .or_else(|| body.message_upper.clone())
+        .or_else(|| body.error_message.clone())
 }
 
 #[cfg(test)]
@@ -193,25 +206,24 @@ mod tests {
 
     #[test]
     fn codes_are_cut() {
-        let empty = serde_json::Value::Null;
+        let empty = ErrorBody::parse(b"not json");
+        let header = "ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/";
         assert_eq!(
-            error_code(
-                Some("ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/"),
-                &empty
-            )
-            .as_deref(),
+            error_code(Some(header), &empty).as_deref(),
             Some("ValidationException")
         );
-        let body = serde_json::json!({"__type": "com.amazon.coral.service#ThrottlingException", "Message": "slow"});
+        let body = ErrorBody::parse(
+            br#"{"__type": "com.amazon.coral.service#ThrottlingException", "Message": "slow"}"#,
+        );
         assert_eq!(
             error_code(None, &body).as_deref(),
             Some("ThrottlingException")
         );
         assert_eq!(error_message(&body).as_deref(), Some("slow"));
-        assert_eq!(
-            error_code(None, &serde_json::json!({"code": "X"})).as_deref(),
-            Some("X")
-        );
+        let code = ErrorBody::parse(br#"{"code": "X"}"#);
+        assert_eq!(error_code(None, &code).as_deref(), Some("X"));
+        let legacy = ErrorBody::parse(br#"{"errorMessage": "m"}"#);
+        assert_eq!(error_message(&legacy).as_deref(), Some("m"));
         assert_eq!(error_code(None, &empty), None);
     }
 }

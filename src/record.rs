@@ -1,16 +1,66 @@
-//! Record mode: each exchange is written as a cassette (see [`crate::cassette`]) that the fake
-//! server can replay. Request credentials never reach the file: only the method, path, query and
-//! the response are kept.
+//! Record mode (feature `record`): each exchange is written as a cassette (see
+//! [`crate::cassette`]) that the fake server can replay. Request credentials never reach the
+//! file: only the method, path, query and the response are kept. Without the feature the types
+//! below are uninhabited, so the recording branches of the client compile away.
+
+#[cfg(not(feature = "record"))]
+mod disabled {
+    use crate::cassette::{Body, RequestMatcher};
+
+    /// Never constructed without the `record` feature.
+    #[derive(Debug)]
+    pub(crate) enum Recorder {}
+
+    impl Recorder {
+        pub(crate) fn write(
+            &self,
+            _: &str,
+            _: RequestMatcher,
+            _: u16,
+            _: Vec<(String, String)>,
+            _: Body,
+        ) {
+            match *self {}
+        }
+    }
+
+    /// Never constructed without the `record` feature.
+    #[derive(Debug)]
+    pub(crate) enum StreamRecording {}
+
+    impl StreamRecording {
+        pub(crate) fn start(
+            recorder: &std::sync::Arc<Recorder>,
+            _: String,
+            _: RequestMatcher,
+            _: u16,
+            _: Vec<(String, String)>,
+        ) -> Self {
+            match **recorder {}
+        }
+        pub(crate) fn piece(&mut self, _: &[u8]) {
+            match *self {}
+        }
+        pub(crate) fn mark_dropped(&mut self) {
+            match *self {}
+        }
+    }
+}
+#[cfg(not(feature = "record"))]
+pub(crate) use disabled::{Recorder, StreamRecording};
 
 use std::collections::BTreeMap;
+#[cfg(feature = "record")]
 use std::path::PathBuf;
+#[cfg(feature = "record")]
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::cassette::{
-    Body, Cassette, Interaction, Piece, PieceKind, RecordedResponse, RequestMatcher,
-};
+use crate::cassette::RequestMatcher;
+#[cfg(feature = "record")]
+use crate::cassette::{Body, Cassette, Interaction, Piece, PieceKind, RecordedResponse};
 
 /// Writes cassettes into a directory.
+#[cfg(feature = "record")]
 #[derive(Debug)]
 pub(crate) struct Recorder {
     dir: PathBuf,
@@ -72,6 +122,7 @@ pub(crate) fn keep_headers(headers: &reqwest::header::HeaderMap) -> Vec<(String,
         .collect()
 }
 
+#[cfg(feature = "record")]
 impl Recorder {
     pub(crate) fn new(dir: PathBuf) -> std::io::Result<Self> {
         std::fs::create_dir_all(&dir)?;
@@ -130,6 +181,7 @@ impl Recorder {
 }
 
 /// A streamed response being recorded; written when finished, failed or dropped.
+#[cfg(feature = "record")]
 #[derive(Debug)]
 pub(crate) struct StreamRecording {
     pub(crate) recorder: std::sync::Arc<Recorder>,
@@ -141,7 +193,30 @@ pub(crate) struct StreamRecording {
     pub(crate) dropped: bool,
 }
 
+#[cfg(feature = "record")]
 impl StreamRecording {
+    pub(crate) fn start(
+        recorder: &std::sync::Arc<Recorder>,
+        name: String,
+        request: RequestMatcher,
+        status: u16,
+        headers: Vec<(String, String)>,
+    ) -> Self {
+        Self {
+            recorder: std::sync::Arc::clone(recorder),
+            name,
+            request,
+            status,
+            headers,
+            pieces: Vec::new(),
+            dropped: false,
+        }
+    }
+
+    pub(crate) fn mark_dropped(&mut self) {
+        self.dropped = true;
+    }
+
     pub(crate) fn piece(&mut self, bytes: &[u8]) {
         use base64::Engine as _;
         self.pieces.push(Piece {
@@ -151,6 +226,7 @@ impl StreamRecording {
     }
 }
 
+#[cfg(feature = "record")]
 impl Drop for StreamRecording {
     fn drop(&mut self) {
         let mut pieces = std::mem::take(&mut self.pieces);

@@ -254,7 +254,7 @@ impl ResponseStream {
                 }
                 Err(e) => {
                     if let Some(rec) = &mut self.recording {
-                        rec.dropped = true;
+                        rec.mark_dropped();
                     }
                     self.buf.clear();
                     return Poll::Ready(Err(self.fail(e.retryable(false))));
