@@ -156,66 +156,110 @@ impl Decoder {
 }
 
 /// Parses a complete frame whose prelude was validated.
-fn parse_frame(frame: Bytes) -> Result<Message, DecodeError> {
+fn parse_frame(mut frame: Bytes) -> Result<Message, DecodeError> {
     let total = frame.len();
     let crc_at = total - MESSAGE_CRC_LEN;
     let headers_len = read_u32(&frame, 4) as usize;
     let headers_end = PRELUDE_LEN + headers_len;
     // Headers are parsed before the message CRC is checked, as aws-smithy-eventstream and
     // botocore do, so a malformed header is reported as such; parsing is bounds-checked either way.
-    let headers = parse_headers(frame.slice(PRELUDE_LEN..headers_end))?;
+    let headers = parse_headers(&frame, PRELUDE_LEN, headers_end)?;
     let expected = read_u32(&frame, crc_at);
     let actual = crc32fast::hash(frame.get(..crc_at).unwrap_or_default());
     if expected != actual {
         return Err(DecodeError::MessageChecksumMismatch { expected, actual });
     }
-    let payload = frame.slice(headers_end..crc_at);
-    Ok(Message { headers, payload })
+    // The frame becomes its payload in place: no second reference to the buffer.
+    frame.truncate(crc_at);
+    frame.advance(headers_end);
+    Ok(Message {
+        headers,
+        payload: frame,
+    })
 }
 
-fn parse_headers(mut section: Bytes) -> Result<Vec<Header>, DecodeError> {
-    let len = section.len();
+/// Header names and string values Bedrock sends on every frame. Matching them yields static
+/// `Bytes` (no reference-count traffic), which is most of the per-frame cost otherwise.
+const INTERNED: [&[u8]; 12] = [
+    b":event-type",
+    b":content-type",
+    b":message-type",
+    b":exception-type",
+    b":error-code",
+    b":error-message",
+    b"chunk",
+    b"application/json",
+    b"event",
+    b"exception",
+    b"error",
+    b"application/octet-stream",
+];
+
+/// `bytes[start..start + len]` as a `ByteStr`: a static one when interned, else a zero-copy
+/// slice of the frame after UTF-8 validation.
+fn byte_str(
+    frame: &Bytes,
+    start: usize,
+    len: usize,
+    offset: usize,
+) -> Result<ByteStr, DecodeError> {
+    let raw = frame
+        .get(start..start + len)
+        .ok_or(DecodeError::TruncatedHeader(offset))?;
+    if let Some(s) = INTERNED.iter().find(|s| **s == raw) {
+        return Ok(ByteStr::from_static_bytes(s));
+    }
+    ByteStr::from_utf8(frame.slice(start..start + len))
+        .map_err(|_| DecodeError::InvalidUtf8(offset))
+}
+
+/// Parses the headers section `frame[start..end]` with a bounds-checked cursor.
+fn parse_headers(frame: &Bytes, start: usize, end: usize) -> Result<Vec<Header>, DecodeError> {
     let mut headers: Vec<Header> = Vec::with_capacity(4);
-    while section.has_remaining() {
-        let offset = len - section.remaining();
-        let truncated = DecodeError::TruncatedHeader(offset);
-        let name_len = usize::from(section.try_get_u8().map_err(|_| truncated)?);
+    let mut at = start;
+    let section = frame.get(start..end).unwrap_or_default();
+    let take = |at: &mut usize, n: usize, offset: usize| -> Result<&[u8], DecodeError> {
+        let from = *at - start;
+        let bytes = section
+            .get(from..from + n)
+            .ok_or(DecodeError::TruncatedHeader(offset))?;
+        *at += n;
+        Ok(bytes)
+    };
+    while at < end {
+        let offset = at - start;
+        let name_len = usize::from(take(&mut at, 1, offset)?[0]);
         if name_len == 0 {
             return Err(DecodeError::EmptyHeaderName(offset));
         }
-        if section.remaining() < name_len {
-            return Err(truncated);
-        }
-        let name = ByteStr::from_utf8(section.split_to(name_len))
-            .map_err(|_| DecodeError::InvalidUtf8(offset))?;
-        let value_type = section.try_get_u8().map_err(|_| truncated)?;
+        take(&mut at, name_len, offset)?;
+        let name = byte_str(frame, at - name_len, name_len, offset)?;
+        let value_type = take(&mut at, 1, offset)?[0];
+        let fixed = |at: &mut usize, n: usize| -> Result<[u8; 8], DecodeError> {
+            let mut word = [0u8; 8];
+            word[8 - n..].copy_from_slice(take(at, n, offset)?);
+            Ok(word)
+        };
         let value = match value_type {
             0 => HeaderValue::Bool(true),
             1 => HeaderValue::Bool(false),
-            2 => HeaderValue::Byte(section.try_get_i8().map_err(|_| truncated)?),
-            3 => HeaderValue::Int16(section.try_get_i16().map_err(|_| truncated)?),
-            4 => HeaderValue::Int32(section.try_get_i32().map_err(|_| truncated)?),
-            5 => HeaderValue::Int64(section.try_get_i64().map_err(|_| truncated)?),
+            2 => HeaderValue::Byte(i64::from_be_bytes(fixed(&mut at, 1)?) as u8 as i8),
+            3 => HeaderValue::Int16(i64::from_be_bytes(fixed(&mut at, 2)?) as u16 as i16),
+            4 => HeaderValue::Int32(i64::from_be_bytes(fixed(&mut at, 4)?) as u32 as i32),
+            5 => HeaderValue::Int64(i64::from_be_bytes(fixed(&mut at, 8)?)),
             6 | 7 => {
-                let n = usize::from(section.try_get_u16().map_err(|_| truncated)?);
-                if section.remaining() < n {
-                    return Err(truncated);
-                }
-                let bytes = section.split_to(n);
+                let n = u64::from_be_bytes(fixed(&mut at, 2)?) as usize;
+                take(&mut at, n, offset)?;
                 if value_type == 6 {
-                    HeaderValue::ByteArray(bytes)
+                    HeaderValue::ByteArray(frame.slice(at - n..at))
                 } else {
-                    HeaderValue::String(
-                        ByteStr::from_utf8(bytes).map_err(|_| DecodeError::InvalidUtf8(offset))?,
-                    )
+                    HeaderValue::String(byte_str(frame, at - n, n, offset)?)
                 }
             }
-            8 => HeaderValue::Timestamp(section.try_get_i64().map_err(|_| truncated)?),
+            8 => HeaderValue::Timestamp(i64::from_be_bytes(fixed(&mut at, 8)?)),
             9 => {
                 let mut uuid = [0u8; 16];
-                section
-                    .try_copy_to_slice(&mut uuid)
-                    .map_err(|_| truncated)?;
+                uuid.copy_from_slice(take(&mut at, 16, offset)?);
                 HeaderValue::Uuid(uuid)
             }
             other => return Err(DecodeError::UnknownHeaderType(other)),

@@ -36,6 +36,10 @@ impl ByteStr {
         std::str::from_utf8(&bytes)?;
         Ok(Self(bytes))
     }
+    /// Wraps static bytes known to be UTF-8 (no reference counting).
+    pub(crate) fn from_static_bytes(bytes: &'static [u8]) -> Self {
+        Self(Bytes::from_static(bytes))
+    }
     /// The string.
     pub fn as_str(&self) -> &str {
         // Checked at construction; a failure here would be a bug in this module.
