@@ -17,7 +17,6 @@ use bedrock_lite::sigv4::{
 
 fn aws_authorization(
     method: &str,
-    host: &str,
     uri: &str,
     headers: &[(String, String)],
     body: &[u8],
@@ -40,7 +39,7 @@ fn aws_authorization(
         .build()
         .unwrap()
         .into();
-    let url = format!("https://{host}{uri}");
+    let url = format!("https://bedrock-runtime.{region}.amazonaws.com{uri}");
     let req = AwsRequest::new(
         method,
         url.as_str(),
