@@ -157,7 +157,7 @@ impl ResponseStream {
         };
         match bedrock::parse_event(&msg) {
             Ok(Event::Chunk(bytes)) => {
-                if memchr(&bytes, METRICS_KEY)
+                if has_metrics_key(&bytes)
                     && let Ok(WithMetrics { metrics: Some(m) }) = serde_json::from_slice(&bytes)
                 {
                     self.metrics = Some(m);
@@ -264,8 +264,24 @@ impl ResponseStream {
     }
 }
 
-fn memchr(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
+/// Whether `hay` contains `"amazon-bedrock-invocationMetrics"`, found through its `M`, a byte
+/// that model text rarely has (a plain substring search would stop at every `a`).
+fn has_metrics_key(hay: &[u8]) -> bool {
+    const BEFORE: usize = METRICS_KEY.len() - "Metrics".len();
+    let mut from = 0;
+    while let Some(i) = hay
+        .get(from..)
+        .and_then(|h| h.iter().position(|&b| b == b'M'))
+    {
+        let at = from + i;
+        if at >= BEFORE
+            && hay.get(at - BEFORE..at - BEFORE + METRICS_KEY.len()) == Some(METRICS_KEY)
+        {
+            return true;
+        }
+        from = at + 1;
+    }
+    false
 }
 
 #[cfg(feature = "stream")]
@@ -274,5 +290,19 @@ impl futures_core::Stream for ResponseStream {
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         self.get_mut().poll_event(cx).map(Result::transpose)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn finds_the_metrics_key() {
+        assert!(super::has_metrics_key(
+            br#"{"type":"message_stop","amazon-bedrock-invocationMetrics":{}}"#
+        ));
+        assert!(!super::has_metrics_key(
+            br#"{"text":"Metrics of amazon-bedrock-invocation"}"#
+        ));
+        assert!(!super::has_metrics_key(b"M"));
     }
 }

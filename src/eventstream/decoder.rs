@@ -180,19 +180,19 @@ fn parse_frame(mut frame: Bytes) -> Result<Message, DecodeError> {
 
 /// Header names and string values Bedrock sends on every frame. Matching them yields static
 /// `Bytes` (no reference-count traffic), which is most of the per-frame cost otherwise.
-const INTERNED: [&[u8]; 12] = [
-    b":event-type",
-    b":content-type",
-    b":message-type",
-    b":exception-type",
-    b":error-code",
-    b":error-message",
-    b"chunk",
-    b"application/json",
-    b"event",
-    b"exception",
-    b"error",
-    b"application/octet-stream",
+const INTERNED: [&str; 12] = [
+    ":event-type",
+    ":content-type",
+    ":message-type",
+    ":exception-type",
+    ":error-code",
+    ":error-message",
+    "chunk",
+    "application/json",
+    "event",
+    "exception",
+    "error",
+    "application/octet-stream",
 ];
 
 /// `bytes[start..start + len]` as a `ByteStr`: a static one when interned, else a zero-copy
@@ -206,8 +206,8 @@ fn byte_str(
     let raw = frame
         .get(start..start + len)
         .ok_or(DecodeError::TruncatedHeader(offset))?;
-    if let Some(s) = INTERNED.iter().find(|s| **s == raw) {
-        return Ok(ByteStr::from_static_bytes(s));
+    if let Some(s) = INTERNED.iter().find(|s| s.as_bytes() == raw) {
+        return Ok(ByteStr::from(*s));
     }
     ByteStr::from_utf8(frame.slice(start..start + len))
         .map_err(|_| DecodeError::InvalidUtf8(offset))

@@ -26,40 +26,70 @@ pub const MAX_FRAME_LEN: usize = 16 * 1024 * 1024;
 /// Largest headers section accepted (128 KiB, as aws-c-event-stream).
 pub const MAX_HEADERS_LEN: usize = 128 * 1024;
 
-/// A UTF-8 string backed by [`Bytes`] (zero copy out of a decoded frame).
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct ByteStr(Bytes);
+/// A UTF-8 string backed by [`Bytes`] (zero copy out of a decoded frame), or a static string
+/// (the header names and values Bedrock repeats on every frame, which need no validation or
+/// reference counting).
+#[derive(Clone)]
+pub struct ByteStr(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    Static(&'static str),
+    Shared(Bytes),
+}
 
 impl ByteStr {
-    /// Wraps bytes already known to be UTF-8.
+    /// Wraps bytes, checking that they are UTF-8.
     pub fn from_utf8(bytes: Bytes) -> Result<Self, std::str::Utf8Error> {
         std::str::from_utf8(&bytes)?;
-        Ok(Self(bytes))
-    }
-    /// Wraps static bytes known to be UTF-8 (no reference counting).
-    pub(crate) fn from_static_bytes(bytes: &'static [u8]) -> Self {
-        Self(Bytes::from_static(bytes))
+        Ok(Self(Repr::Shared(bytes)))
     }
     /// The string.
     pub fn as_str(&self) -> &str {
-        // Checked at construction; a failure here would be a bug in this module.
-        std::str::from_utf8(&self.0).unwrap_or_default()
+        match &self.0 {
+            Repr::Static(s) => s,
+            // Checked at construction; an empty string here would be a bug in this module.
+            Repr::Shared(b) => std::str::from_utf8(b).unwrap_or_default(),
+        }
     }
-    /// The underlying bytes.
-    pub fn as_bytes(&self) -> &Bytes {
-        &self.0
+    /// The bytes of the string.
+    pub fn as_bytes(&self) -> &[u8] {
+        match &self.0 {
+            Repr::Static(s) => s.as_bytes(),
+            Repr::Shared(b) => b,
+        }
+    }
+}
+
+impl Default for ByteStr {
+    fn default() -> Self {
+        Self(Repr::Static(""))
+    }
+}
+
+impl PartialEq for ByteStr {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl Eq for ByteStr {}
+
+impl std::hash::Hash for ByteStr {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_bytes().hash(state);
     }
 }
 
 impl From<&'static str> for ByteStr {
     fn from(s: &'static str) -> Self {
-        Self(Bytes::from_static(s.as_bytes()))
+        Self(Repr::Static(s))
     }
 }
 
 impl From<String> for ByteStr {
     fn from(s: String) -> Self {
-        Self(Bytes::from(s))
+        Self(Repr::Shared(Bytes::from(s)))
     }
 }
 
