@@ -3,7 +3,7 @@ medians and ratios: stream throughput, cold start of one invoke-model, peak RSS.
 import os, statistics, subprocess, sys, tempfile, time
 
 root = os.path.dirname(os.path.abspath(__file__))
-lite = os.path.join(root, "..", "target", "release", "bedrock-lite")
+lite = os.environ.get("LITE_BIN") or os.path.join(root, "..", "target", "release", "bedrock-lite")
 sdk = os.path.join(root, "sdk-client", "target", "release", "sdk-client")
 loop = subprocess.Popen([os.path.join(root, "loopback", "target", "release", "loopback")], stdout=subprocess.PIPE, text=True)
 url = loop.stdout.readline().strip()

@@ -189,7 +189,7 @@ fn chunk_base64_fast(payload: &[u8]) -> Option<&[u8]> {
 pub fn decode_chunk_payload(payload: &[u8]) -> Result<Bytes, StreamError> {
     let engine = &base64::engine::general_purpose::STANDARD;
     if let Some(b64) = chunk_base64_fast(payload)
-        && let Ok(raw) = engine.decode(b64)
+        && let Some(raw) = super::b64::decode(b64)
     {
         return Ok(Bytes::from(raw));
     }

@@ -8,6 +8,7 @@
 
 use bytes::Bytes;
 
+mod b64;
 pub mod bedrock;
 mod decoder;
 mod encoder;
