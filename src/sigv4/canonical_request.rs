@@ -82,10 +82,20 @@ fn normalize_path(path: &str) -> String {
     out
 }
 
+/// Whether `normalize_path` would change `path` (most request paths are already normal).
+fn needs_normalizing(path: &str) -> bool {
+    !path.starts_with('/')
+        || path.contains("//")
+        || path.contains("/./")
+        || path.contains("/../")
+        || path.ends_with("/.")
+        || path.ends_with("/..")
+}
+
 /// The canonical URI of a wire path.
 pub(super) fn canonical_uri(out: &mut String, path: &str, encoding: UriEncoding, normalize: bool) {
     let normalized;
-    let path = if normalize {
+    let path = if normalize && needs_normalizing(path) {
         normalized = normalize_path(path);
         normalized.as_str()
     } else if path.is_empty() {
@@ -144,66 +154,70 @@ pub(super) fn push_header_value(out: &mut String, value: &str) {
     }
 }
 
-/// One header to sign: lower-case name and its value(s) in request order.
+/// One header to sign: lower-case name and one of its values (a name that repeats has one
+/// entry per value, adjacent and in request order after sorting).
 pub(super) struct CanonicalHeader<'a> {
-    pub(super) name: String,
-    pub(super) values: Vec<&'a str>,
+    pub(super) name: std::borrow::Cow<'a, str>,
+    pub(super) value: &'a str,
 }
 
-/// Groups, lower-cases and sorts the headers to sign.
+/// Lower-cases, filters and sorts the headers to sign. The sort is stable, so values of a
+/// repeated name keep their request order.
 pub(super) fn collect_headers<'a>(
     headers: &[(&'a str, &'a str)],
     replaced: &[&str],
     extra: &[(&'static str, &'a str)],
 ) -> Result<Vec<CanonicalHeader<'a>>, SigningError> {
+    use std::borrow::Cow;
     let mut out: Vec<CanonicalHeader<'a>> = Vec::with_capacity(headers.len() + extra.len());
     let all = headers.iter().copied().chain(extra.iter().copied());
     for (i, (name, value)) in all.enumerate() {
-        let lower = name.to_ascii_lowercase();
-        if lower.is_empty() || !lower.bytes().all(|b| b.is_ascii_graphic() && b != b':') {
+        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_graphic() && b != b':') {
             return Err(SigningError::InvalidHeader(format!("name {name:?}")));
         }
-        if value
-            .chars()
-            .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        let lower: Cow<'a, str> = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(name.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(name)
+        };
+        let control = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+        if value.bytes().any(|b| control(char::from(b)))
+            || (!value.is_ascii() && value.chars().any(control))
         {
             return Err(SigningError::InvalidHeader(format!("value of {lower}")));
         }
         let from_request = i < headers.len();
-        if NEVER_SIGNED.contains(&lower.as_str())
-            || (from_request && replaced.contains(&lower.as_str()))
-        {
+        if NEVER_SIGNED.contains(&&*lower) || (from_request && replaced.contains(&&*lower)) {
             continue;
         }
-        match out.iter_mut().find(|h| h.name == lower) {
-            Some(h) => h.values.push(value),
-            None => out.push(CanonicalHeader {
-                name: lower,
-                values: vec![value],
-            }),
-        }
+        out.push(CanonicalHeader { name: lower, value });
     }
     out.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(out)
 }
 
-/// Writes the canonical headers block and returns the signed-headers list.
+/// Writes the canonical headers block (`name:value,value\n` per name) and returns the
+/// signed-headers list.
 pub(super) fn write_headers(out: &mut String, headers: &[CanonicalHeader<'_>]) -> String {
     let mut signed = String::with_capacity(headers.len() * 16);
-    for (i, h) in headers.iter().enumerate() {
-        out.push_str(&h.name);
-        out.push(':');
-        for (j, v) in h.values.iter().enumerate() {
-            if j > 0 {
-                out.push(',');
+    let mut prev: Option<&str> = None;
+    for h in headers {
+        if prev == Some(&*h.name) {
+            out.push(',');
+        } else {
+            if prev.is_some() {
+                out.push('\n');
+                signed.push(';');
             }
-            push_header_value(out, v);
+            out.push_str(&h.name);
+            out.push(':');
+            signed.push_str(&h.name);
         }
+        push_header_value(out, h.value);
+        prev = Some(&h.name);
+    }
+    if prev.is_some() {
         out.push('\n');
-        if i > 0 {
-            signed.push(';');
-        }
-        signed.push_str(&h.name);
     }
     signed
 }

@@ -429,21 +429,36 @@ impl DateTime {
         })
     }
 
-    fn date(&self) -> String {
-        format!("{:04}{:02}{:02}", self.year, self.month, self.day)
-    }
-
-    fn date_bytes(&self) -> [u8; 8] {
-        let mut out = [b'0'; 8];
-        out.copy_from_slice(self.date().as_bytes().get(..8).unwrap_or(b"00000000"));
+    /// `YYYYMMDDTHHMMSSZ` as bytes, written without the formatting machinery.
+    fn amz_date_bytes(&self) -> [u8; 16] {
+        let mut out = *b"00000000T000000Z";
+        let mut put = |at: usize, width: usize, mut v: u32| {
+            for i in (at..at + width).rev() {
+                out[i] = b'0' + (v % 10) as u8;
+                v /= 10;
+            }
+        };
+        put(0, 4, self.year);
+        put(4, 2, self.month);
+        put(6, 2, self.day);
+        put(9, 2, self.hour);
+        put(11, 2, self.minute);
+        put(13, 2, self.second);
         out
     }
 
+    fn date_bytes(&self) -> [u8; 8] {
+        let mut out = [0u8; 8];
+        out.copy_from_slice(&self.amz_date_bytes()[..8]);
+        out
+    }
+
+    fn date(&self) -> String {
+        String::from_utf8_lossy(&self.date_bytes()).into_owned()
+    }
+
     fn amz_date(&self) -> String {
-        format!(
-            "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
-            self.year, self.month, self.day, self.hour, self.minute, self.second
-        )
+        String::from_utf8_lossy(&self.amz_date_bytes()).into_owned()
     }
 }
 
