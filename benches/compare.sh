@@ -3,8 +3,8 @@
 # in the same run) and prints the ratios from criterion's estimates.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo bench --bench sigv4 >/dev/null
-cargo bench --bench eventstream >/dev/null
+cargo bench --bench sigv4 >/dev/null 2>&1
+cargo bench --bench eventstream >/dev/null 2>&1
 python3 - <<'PY'
 import json, os
 base = os.path.join("target", "criterion")

@@ -187,7 +187,6 @@ fn chunk_base64_fast(payload: &[u8]) -> Option<&[u8]> {
 
 /// Decodes a chunk payload `{"bytes":"<base64>", …}` into the bytes it carries.
 pub fn decode_chunk_payload(payload: &[u8]) -> Result<Bytes, StreamError> {
-    let engine = &base64::engine::general_purpose::STANDARD;
     if let Some(b64) = chunk_base64_fast(payload)
         && let Some(raw) = super::b64::decode(b64)
     {
@@ -195,10 +194,9 @@ pub fn decode_chunk_payload(payload: &[u8]) -> Result<Bytes, StreamError> {
     }
     let chunk: ChunkPayload<'_> = serde_json::from_slice(payload)
         .map_err(|_| StreamError::Malformed(MalformedReason::InvalidChunkJson))?;
-    engine
-        .decode(chunk.bytes.as_bytes())
+    super::b64::decode(chunk.bytes.as_bytes())
         .map(Bytes::from)
-        .map_err(|_| StreamError::Malformed(MalformedReason::InvalidBase64))
+        .ok_or(StreamError::Malformed(MalformedReason::InvalidBase64))
 }
 
 /// Turns one message into a typed event or error.
