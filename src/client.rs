@@ -11,7 +11,7 @@ pub use crate::config::Environment;
 use crate::config::{self, Auth, Explicit};
 use crate::credentials::Credentials;
 use crate::error::{Error, ErrorBody, ErrorKind, Result, error_code, error_message};
-use crate::record::{self, Recorder};
+use crate::record;
 use crate::retry::{RetryPolicy, is_retryable_status};
 use crate::sigv4::{
     self, Identity, Payload, SignableRequest, Signer, SigningParams, SigningSettings,
@@ -136,16 +136,18 @@ impl ClientBuilder {
                 })?,
         };
         #[cfg(not(feature = "record"))]
-        let recorder: Option<Arc<Recorder>> = None;
+        let recorder: Option<record::Handle> = None;
         #[cfg(feature = "record")]
         let recorder = match self.record_to {
-            Some(dir) => Some(Arc::new(Recorder::new(dir.clone()).map_err(|e| {
-                Error::new(
-                    ErrorKind::Build,
-                    format!("cannot create the record directory {}", dir.display()),
-                )
-                .with_source(e)
-            })?)),
+            Some(dir) => Some(Arc::new(record::Recorder::new(dir.clone()).map_err(
+                |e| {
+                    Error::new(
+                        ErrorKind::Build,
+                        format!("cannot create the record directory {}", dir.display()),
+                    )
+                    .with_source(e)
+                },
+            )?)),
             None => None,
         };
         Ok(Client {
@@ -183,7 +185,7 @@ struct Inner {
     signer: Signer,
     retry: RetryPolicy,
     read_timeout: Option<Duration>,
-    recorder: Option<Arc<Recorder>>,
+    recorder: Option<record::Handle>,
 }
 
 /// An InvokeModel / InvokeModelWithResponseStream request.

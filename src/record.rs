@@ -30,13 +30,13 @@ mod disabled {
 
     impl StreamRecording {
         pub(crate) fn start(
-            recorder: &std::sync::Arc<Recorder>,
+            recorder: &Recorder,
             _: String,
             _: RequestMatcher,
             _: u16,
             _: Vec<(String, String)>,
         ) -> Self {
-            match **recorder {}
+            match *recorder {}
         }
         pub(crate) fn piece(&mut self, _: &[u8]) {
             match *self {}
@@ -48,6 +48,15 @@ mod disabled {
 }
 #[cfg(not(feature = "record"))]
 pub(crate) use disabled::{Recorder, StreamRecording};
+
+/// How the client holds its recorder: shared when recording is compiled in; without the
+/// feature the uninhabited type itself, so `Option<Handle>` is provably `None` and every
+/// recording branch is removed at compile time.
+#[cfg(feature = "record")]
+pub(crate) type Handle = std::sync::Arc<Recorder>;
+/// See above.
+#[cfg(not(feature = "record"))]
+pub(crate) type Handle = Recorder;
 
 use std::collections::BTreeMap;
 #[cfg(feature = "record")]
@@ -196,7 +205,7 @@ pub(crate) struct StreamRecording {
 #[cfg(feature = "record")]
 impl StreamRecording {
     pub(crate) fn start(
-        recorder: &std::sync::Arc<Recorder>,
+        recorder: &Handle,
         name: String,
         request: RequestMatcher,
         status: u16,
