@@ -350,7 +350,7 @@ pub(crate) async fn next_piece(
                 ErrorKind::Timeout,
                 format!("no response bytes for {} ms", t.as_millis()),
             )
-            .retryable(true)
+            .retryable(false)
         })?,
         None => read.await,
     };
@@ -363,8 +363,11 @@ fn transport_error(what: &str, e: reqwest::Error) -> Error {
     } else {
         ErrorKind::Transport
     };
+    // Connection failures are retried; a timeout after the request went out is not (the model
+    // may still be generating, and a second attempt would be paid twice).
+    let retryable = !e.is_timeout() || e.is_connect();
     // The URL holds no secret, but keep messages short: the source carries the details.
-    Error::new(kind, format!("{what}: {}", e.without_url())).retryable(true)
+    Error::new(kind, format!("{what}: {}", e.without_url())).retryable(retryable)
 }
 
 impl Client {
@@ -673,7 +676,8 @@ impl Client {
                         t.as_millis()
                     ),
                 )
-                .retryable(true)
+                // The model may still be generating: another attempt would be paid twice.
+                .retryable(false)
             })?,
             None => send.await,
         };

@@ -588,3 +588,47 @@ async fn scripted_cassette_in_the_test() {
     );
     assert_eq!(fake.requests().len(), 2);
 }
+
+#[tokio::test]
+async fn a_slow_invoke_times_out_once_without_retrying() {
+    let fake = fake();
+    let client = builder(&fake)
+        .read_timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let err = client
+        .invoke_model(InvokeRequest::new("test.slow-invoke", "{}"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err:?}");
+    assert!(!err.is_retryable());
+    assert_eq!(
+        fake.requests().len(),
+        1,
+        "a timed-out generation is not paid for twice"
+    );
+}
+
+#[tokio::test]
+async fn connection_refused_is_retried_then_reported() {
+    let fake = fake();
+    let port = fake.addr().port();
+    drop(fake);
+    let client = Client::builder()
+        .environment(Environment::from_vars(Vec::<(String, String)>::new()))
+        .credentials(Credentials::new(
+            DEMO_ACCESS_KEY_ID,
+            DEMO_SECRET_ACCESS_KEY,
+            None,
+        ))
+        .endpoint_url(format!("http://127.0.0.1:{port}"))
+        .retry_base_delay(Duration::from_millis(1))
+        .build()
+        .unwrap();
+    let err = client
+        .invoke_model(InvokeRequest::new("anthropic.claude-v2", "{}"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Transport, "{err:?}");
+    assert!(err.is_retryable());
+}
