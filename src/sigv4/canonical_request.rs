@@ -22,17 +22,25 @@ const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 /// SigV4 URI encoding: every byte outside `A-Z a-z 0-9 - . _ ~` becomes `%XY` (upper-case hex);
 /// `/` is kept when `keep_slash`.
 pub(super) fn uri_encode_into(out: &mut String, input: &[u8], keep_slash: bool) {
-    for &b in input {
-        if b.is_ascii_alphanumeric()
+    let keep = |b: u8| {
+        b.is_ascii_alphanumeric()
             || matches!(b, b'-' | b'.' | b'_' | b'~')
             || (keep_slash && b == b'/')
-        {
-            out.push(b as char);
-        } else {
-            out.push('%');
-            out.push(HEX_UPPER[usize::from(b >> 4)] as char);
-            out.push(HEX_UPPER[usize::from(b & 0x0f)] as char);
-        }
+    };
+    let mut rest = input;
+    while !rest.is_empty() {
+        // Copy the longest run of bytes that stay as they are in one go.
+        let run = rest.iter().position(|&b| !keep(b)).unwrap_or(rest.len());
+        let (plain, tail) = rest.split_at(run);
+        // `plain` is ASCII, so it is valid UTF-8.
+        out.push_str(std::str::from_utf8(plain).unwrap_or_default());
+        let Some((&b, after)) = tail.split_first() else {
+            break;
+        };
+        out.push('%');
+        out.push(HEX_UPPER[usize::from(b >> 4)] as char);
+        out.push(HEX_UPPER[usize::from(b & 0x0f)] as char);
+        rest = after;
     }
 }
 
@@ -141,6 +149,15 @@ pub(super) fn canonical_query(out: &mut String, query: &str) {
 /// Trims a header value and collapses every run of whitespace (including folded lines) to one
 /// space.
 pub(super) fn push_header_value(out: &mut String, value: &str) {
+    let b = value.as_bytes();
+    let plain = b.first().is_none_or(|c| *c != b' ' && *c != b'\t')
+        && b.last().is_none_or(|c| *c != b' ' && *c != b'\t')
+        && !b.windows(2).any(|w| w[0] == b' ' && w[1] == b' ')
+        && !b.iter().any(|c| matches!(c, b'\t' | b'\n' | b'\r'));
+    if plain {
+        out.push_str(value);
+        return;
+    }
     let mut first = true;
     for word in value.split([' ', '\t', '\n', '\r']) {
         if word.is_empty() {
@@ -196,10 +213,9 @@ pub(super) fn collect_headers<'a>(
     Ok(out)
 }
 
-/// Writes the canonical headers block (`name:value,value\n` per name) and returns the
-/// signed-headers list.
-pub(super) fn write_headers(out: &mut String, headers: &[CanonicalHeader<'_>]) -> String {
-    let mut signed = String::with_capacity(headers.len() * 16);
+/// Writes the canonical headers block (`name:value,value\n` per name), then a blank line and
+/// the signed-headers list (`a;b;c`) right after it.
+pub(super) fn write_headers(out: &mut String, headers: &[CanonicalHeader<'_>]) {
     let mut prev: Option<&str> = None;
     for h in headers {
         if prev == Some(&*h.name) {
@@ -207,19 +223,35 @@ pub(super) fn write_headers(out: &mut String, headers: &[CanonicalHeader<'_>]) -
         } else {
             if prev.is_some() {
                 out.push('\n');
-                signed.push(';');
             }
             out.push_str(&h.name);
             out.push(':');
-            signed.push_str(&h.name);
         }
         push_header_value(out, h.value);
         prev = Some(&h.name);
     }
-    if prev.is_some() {
-        out.push('\n');
+    out.push_str(if prev.is_some() { "\n\n" } else { "\n" });
+    let mut prev: Option<&str> = None;
+    for h in headers {
+        if prev != Some(&*h.name) {
+            if prev.is_some() {
+                out.push(';');
+            }
+            out.push_str(&h.name);
+        }
+        prev = Some(&h.name);
     }
-    signed
+}
+
+/// Lower-case hex of a 32-byte digest into `buf`, returned as text.
+pub(super) fn hex_array<'b>(bytes: &[u8], buf: &'b mut [u8; 64]) -> &'b str {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for (pair, &b) in buf.chunks_exact_mut(2).zip(bytes) {
+        pair[0] = HEX[usize::from(b >> 4)];
+        pair[1] = HEX[usize::from(b & 0x0f)];
+    }
+    // Only hex digits were written.
+    std::str::from_utf8(buf).unwrap_or_default()
 }
 
 /// Lower-case hex.

@@ -19,7 +19,7 @@ use zeroize::Zeroizing;
 mod canonical_request;
 
 use canonical_request::{
-    canonical_query, canonical_uri, collect_headers, hex, hex_into, write_headers,
+    canonical_query, canonical_uri, collect_headers, hex, hex_array, hex_into, write_headers,
 };
 
 type HmacSha256 = Hmac<Sha256>;
@@ -233,28 +233,36 @@ fn sign_with_key(
     if !path.starts_with('/') && !path.is_empty() {
         return Err(SigningError::InvalidUri(req.uri.to_owned()));
     }
-    let payload_hash: String = match req.payload {
-        Payload::Bytes([]) => EMPTY_PAYLOAD_SHA256.to_owned(),
-        Payload::Bytes(b) => hex(&Sha256::digest(b)),
-        Payload::Hash(h) => h.to_owned(),
-        Payload::Unsigned => "UNSIGNED-PAYLOAD".to_owned(),
+    let mut body_hash = [0u8; 64];
+    let payload_hash: &str = match req.payload {
+        Payload::Bytes([]) => EMPTY_PAYLOAD_SHA256,
+        Payload::Bytes(b) => hex_array(&Sha256::digest(b), &mut body_hash),
+        Payload::Hash(h) => h,
+        Payload::Unsigned => "UNSIGNED-PAYLOAD",
     };
     let amz_date = date.amz_date();
 
     // Headers the signer owns replace whatever the request carried.
-    let mut extra: Vec<(&'static str, &str)> = Vec::with_capacity(3);
-    extra.push(("x-amz-date", &amz_date));
-    if settings.content_sha256_header {
-        extra.push(("x-amz-content-sha256", &payload_hash));
-    }
     let token = params.identity.session_token;
-    if let (Some(t), true) = (token, settings.sign_session_token) {
-        extra.push(("x-amz-security-token", t));
+    let owned: [Option<(&'static str, &str)>; 3] = [
+        Some(("x-amz-date", &amz_date)),
+        settings
+            .content_sha256_header
+            .then_some(("x-amz-content-sha256", payload_hash)),
+        token
+            .filter(|_| settings.sign_session_token)
+            .map(|t| ("x-amz-security-token", t)),
+    ];
+    let mut extra = [("", ""); 3];
+    let mut n = 0;
+    for (slot, h) in extra.iter_mut().zip(owned.into_iter().flatten()) {
+        *slot = h;
+        n += 1;
     }
     let replaced: &[&str] = &["x-amz-date", "x-amz-security-token", "x-amz-content-sha256"];
-    let headers = collect_headers(req.headers, replaced, &extra)?;
+    let headers = collect_headers(req.headers, replaced, extra.get(..n).unwrap_or_default())?;
 
-    let mut cr = String::with_capacity(256 + req.uri.len() * 2);
+    let mut cr = String::with_capacity(384 + req.uri.len() * 2 + req.headers.len() * 48);
     cr.push_str(req.method);
     cr.push('\n');
     canonical_uri(
@@ -266,25 +274,30 @@ fn sign_with_key(
     cr.push('\n');
     canonical_query(&mut cr, query);
     cr.push('\n');
-    let signed_headers = write_headers(&mut cr, &headers);
+    write_headers(&mut cr, &headers);
+    let signed_at = cr.rfind('\n').map_or(0, |i| i + 1);
     cr.push('\n');
-    cr.push_str(&signed_headers);
-    cr.push('\n');
-    cr.push_str(&payload_hash);
+    cr.push_str(payload_hash);
+    let signed_headers = cr
+        .get(signed_at..cr.len() - payload_hash.len() - 1)
+        .unwrap_or_default();
 
     // StringToSign = Algorithm + \n + RequestDateTime + \n + CredentialScope + \n + HashedCanonicalRequest
-    let scope = format!(
-        "{}/{}/{}/aws4_request",
-        date.date(),
+    let day = date.date();
+    let scope_parts = [
+        day.as_str(),
+        "/",
         params.region,
-        params.service
-    );
-    let mut sts = String::with_capacity(64 + scope.len() + 64);
+        "/",
+        params.service,
+        "/aws4_request",
+    ];
+    let mut sts = String::with_capacity(160 + params.region.len() + params.service.len());
     sts.push_str(ALGORITHM);
     sts.push('\n');
     sts.push_str(&amz_date);
     sts.push('\n');
-    sts.push_str(&scope);
+    scope_parts.iter().for_each(|p| sts.push_str(p));
     sts.push('\n');
     hex_into(&mut sts, &Sha256::digest(cr.as_bytes()));
 
@@ -292,18 +305,28 @@ fn sign_with_key(
     mac.update(sts.as_bytes());
     let signature = hex(&mac.finalize().into_bytes());
 
-    let authorization = format!(
-        "{ALGORITHM} Credential={}/{scope}, SignedHeaders={signed_headers}, Signature={signature}",
-        params.identity.access_key_id
-    );
+    let key_id = params.identity.access_key_id;
+    let mut authorization = String::with_capacity(160 + key_id.len() + signed_headers.len());
+    authorization.push_str(ALGORITHM);
+    authorization.push_str(" Credential=");
+    authorization.push_str(key_id);
+    authorization.push('/');
+    scope_parts.iter().for_each(|p| authorization.push_str(p));
+    authorization.push_str(", SignedHeaders=");
+    authorization.push_str(signed_headers);
+    authorization.push_str(", Signature=");
+    authorization.push_str(&signature);
+    let payload_hash = settings
+        .content_sha256_header
+        .then(|| payload_hash.to_owned());
     let mut out_headers: Vec<(&'static str, String)> = Vec::with_capacity(4);
     out_headers.push(("authorization", authorization));
     out_headers.push(("x-amz-date", amz_date.clone()));
     if let Some(t) = token {
         out_headers.push(("x-amz-security-token", t.to_owned()));
     }
-    if settings.content_sha256_header {
-        out_headers.push(("x-amz-content-sha256", payload_hash));
+    if let Some(h) = payload_hash {
+        out_headers.push(("x-amz-content-sha256", h));
     }
     Ok(SigningOutput {
         headers: out_headers,
