@@ -8,25 +8,37 @@
 
 use super::{SigningError, UriEncoding};
 
-/// Headers that are never signed: a proxy or the HTTP stack may add, drop or rewrite them.
-pub(super) const NEVER_SIGNED: [&str; 5] = [
-    "authorization",
-    "user-agent",
-    "x-amzn-trace-id",
-    "transfer-encoding",
-    "connection",
-];
+/// Whether a (lower-case) header is left out of the signature: the never-signed ones, which a
+/// proxy or the HTTP stack may add, drop or rewrite, and, when the request carries them, the
+/// ones the signer sets itself (its own values are signed instead).
+fn skipped(name: &str, from_request: bool) -> bool {
+    match name {
+        "authorization" | "user-agent" | "x-amzn-trace-id" | "transfer-encoding" | "connection" => {
+            true
+        }
+        "x-amz-date" | "x-amz-security-token" | "x-amz-content-sha256" => from_request,
+        _ => false,
+    }
+}
 
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
+
+/// Bytes SigV4 URI encoding keeps as they are: `A-Z a-z 0-9 - . _ ~`.
+const UNRESERVED: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~');
+        b += 1;
+    }
+    t
+};
 
 /// SigV4 URI encoding: every byte outside `A-Z a-z 0-9 - . _ ~` becomes `%XY` (upper-case hex);
 /// `/` is kept when `keep_slash`.
 pub(super) fn uri_encode_into(out: &mut String, input: &[u8], keep_slash: bool) {
-    let keep = |b: u8| {
-        b.is_ascii_alphanumeric()
-            || matches!(b, b'-' | b'.' | b'_' | b'~')
-            || (keep_slash && b == b'/')
-    };
+    let keep = |b: u8| UNRESERVED[usize::from(b)] || (keep_slash && b == b'/');
     let mut rest = input;
     while !rest.is_empty() {
         // Copy the longest run of bytes that stay as they are in one go.
@@ -91,13 +103,14 @@ fn normalize_path(path: &str) -> String {
 }
 
 /// Whether `normalize_path` would change `path` (most request paths are already normal).
+/// Checked in one pass: a `/` followed by `/` or `.` may need work (a false positive such as
+/// `/.well-known` only costs the normalisation, which leaves it unchanged).
 fn needs_normalizing(path: &str) -> bool {
     !path.starts_with('/')
-        || path.contains("//")
-        || path.contains("/./")
-        || path.contains("/../")
-        || path.ends_with("/.")
-        || path.ends_with("/..")
+        || path
+            .as_bytes()
+            .windows(2)
+            .any(|w| w[0] == b'/' && matches!(w[1], b'/' | b'.'))
 }
 
 /// The canonical URI of a wire path.
@@ -176,46 +189,72 @@ pub(super) fn push_header_value(out: &mut String, value: &str) {
 pub(super) struct CanonicalHeader<'a> {
     pub(super) name: std::borrow::Cow<'a, str>,
     pub(super) value: &'a str,
+    /// The value is printable ASCII without whitespace, so it is signed as it is.
+    pub(super) plain: bool,
+}
+
+/// Whether every byte is printable ASCII other than space (`!`..=`~`). Written without an early
+/// exit so the compiler can check many bytes per instruction: session tokens are long.
+fn is_plain(value: &[u8]) -> bool {
+    value
+        .iter()
+        .fold(0u8, |bad, &b| bad | u8::from(b.wrapping_sub(0x21) >= 0x5e))
+        == 0
 }
 
 /// Lower-cases, filters and sorts the headers to sign. The sort is stable, so values of a
 /// repeated name keep their request order.
 pub(super) fn collect_headers<'a>(
     headers: &[(&'a str, &'a str)],
-    replaced: &[&str],
     extra: &[(&'static str, &'a str)],
 ) -> Result<Vec<CanonicalHeader<'a>>, SigningError> {
     use std::borrow::Cow;
     let mut out: Vec<CanonicalHeader<'a>> = Vec::with_capacity(headers.len() + extra.len());
     let all = headers.iter().copied().chain(extra.iter().copied());
     for (i, (name, value)) in all.enumerate() {
-        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_graphic() && b != b':') {
+        let (bad, upper) = name
+            .bytes()
+            .fold((name.is_empty(), false), |(bad, upper), b| {
+                (
+                    bad | !b.is_ascii_graphic() | (b == b':'),
+                    upper | b.is_ascii_uppercase(),
+                )
+            });
+        if bad {
             return Err(SigningError::InvalidHeader(format!("name {name:?}")));
         }
-        let lower: Cow<'a, str> = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        let lower: Cow<'a, str> = if upper {
             Cow::Owned(name.to_ascii_lowercase())
         } else {
             Cow::Borrowed(name)
         };
+        // Most values (dates, tokens, content types) are printable ASCII without spaces: they
+        // need neither the control-character check nor whitespace collapsing.
+        let plain = is_plain(value.as_bytes());
         let control = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
-        if value.bytes().any(|b| control(char::from(b)))
-            || (!value.is_ascii() && value.chars().any(control))
+        if !plain
+            && (value.bytes().any(|b| control(char::from(b)))
+                || (!value.is_ascii() && value.chars().any(control)))
         {
             return Err(SigningError::InvalidHeader(format!("value of {lower}")));
         }
         let from_request = i < headers.len();
-        if NEVER_SIGNED.contains(&&*lower) || (from_request && replaced.contains(&&*lower)) {
+        if skipped(&lower, from_request) {
             continue;
         }
-        out.push(CanonicalHeader { name: lower, value });
+        out.push(CanonicalHeader {
+            name: lower,
+            value,
+            plain,
+        });
     }
     out.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(out)
 }
 
 /// Writes the canonical headers block (`name:value,value\n` per name), then a blank line and
-/// the signed-headers list (`a;b;c`) right after it.
-pub(super) fn write_headers(out: &mut String, headers: &[CanonicalHeader<'_>]) {
+/// the signed-headers list (`a;b;c`) right after it; returns where that list starts.
+pub(super) fn write_headers(out: &mut String, headers: &[CanonicalHeader<'_>]) -> usize {
     let mut prev: Option<&str> = None;
     for h in headers {
         if prev == Some(&*h.name) {
@@ -227,10 +266,15 @@ pub(super) fn write_headers(out: &mut String, headers: &[CanonicalHeader<'_>]) {
             out.push_str(&h.name);
             out.push(':');
         }
-        push_header_value(out, h.value);
+        if h.plain {
+            out.push_str(h.value);
+        } else {
+            push_header_value(out, h.value);
+        }
         prev = Some(&h.name);
     }
     out.push_str(if prev.is_some() { "\n\n" } else { "\n" });
+    let signed_at = out.len();
     let mut prev: Option<&str> = None;
     for h in headers {
         if prev != Some(&*h.name) {
@@ -241,6 +285,7 @@ pub(super) fn write_headers(out: &mut String, headers: &[CanonicalHeader<'_>]) {
         }
         prev = Some(&h.name);
     }
+    signed_at
 }
 
 /// Lower-case hex of a 32-byte digest into `buf`, returned as text.
@@ -252,22 +297,6 @@ pub(super) fn hex_array<'b>(bytes: &[u8], buf: &'b mut [u8; 64]) -> &'b str {
     }
     // Only hex digits were written.
     std::str::from_utf8(buf).unwrap_or_default()
-}
-
-/// Lower-case hex.
-pub(super) fn hex_into(out: &mut String, bytes: &[u8]) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    for &b in bytes {
-        out.push(HEX[usize::from(b >> 4)] as char);
-        out.push(HEX[usize::from(b & 0x0f)] as char);
-    }
-}
-
-/// Lower-case hex as a new string.
-pub(super) fn hex(bytes: &[u8]) -> String {
-    let mut s = String::with_capacity(bytes.len() * 2);
-    hex_into(&mut s, bytes);
-    s
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ use zeroize::Zeroizing;
 mod canonical_request;
 
 use canonical_request::{
-    canonical_query, canonical_uri, collect_headers, hex, hex_array, hex_into, write_headers,
+    canonical_query, canonical_uri, collect_headers, hex_array, write_headers,
 };
 
 type HmacSha256 = Hmac<Sha256>;
@@ -240,12 +240,14 @@ fn sign_with_key(
         Payload::Hash(h) => h,
         Payload::Unsigned => "UNSIGNED-PAYLOAD",
     };
-    let amz_date = date.amz_date();
+    let amz_date_buf = date.amz_date_bytes();
+    // Digits, `T` and `Z` only.
+    let amz_date = std::str::from_utf8(&amz_date_buf).unwrap_or_default();
 
     // Headers the signer owns replace whatever the request carried.
     let token = params.identity.session_token;
     let owned: [Option<(&'static str, &str)>; 3] = [
-        Some(("x-amz-date", &amz_date)),
+        Some(("x-amz-date", amz_date)),
         settings
             .content_sha256_header
             .then_some(("x-amz-content-sha256", payload_hash)),
@@ -259,10 +261,15 @@ fn sign_with_key(
         *slot = h;
         n += 1;
     }
-    let replaced: &[&str] = &["x-amz-date", "x-amz-security-token", "x-amz-content-sha256"];
-    let headers = collect_headers(req.headers, replaced, extra.get(..n).unwrap_or_default())?;
+    let headers = collect_headers(req.headers, extra.get(..n).unwrap_or_default())?;
 
-    let mut cr = String::with_capacity(384 + req.uri.len() * 2 + req.headers.len() * 48);
+    // Enough for the usual case without growing: each header appears as `name:value\n` and its
+    // name again in the signed list; an encoded path grows little.
+    let header_bytes: usize = headers
+        .iter()
+        .map(|h| 2 * h.name.len() + h.value.len() + 2)
+        .sum();
+    let mut cr = String::with_capacity(req.method.len() + 2 * req.uri.len() + header_bytes + 80);
     cr.push_str(req.method);
     cr.push('\n');
     canonical_uri(
@@ -274,18 +281,16 @@ fn sign_with_key(
     cr.push('\n');
     canonical_query(&mut cr, query);
     cr.push('\n');
-    write_headers(&mut cr, &headers);
-    let signed_at = cr.rfind('\n').map_or(0, |i| i + 1);
+    let signed_at = write_headers(&mut cr, &headers);
+    let signed_end = cr.len();
     cr.push('\n');
     cr.push_str(payload_hash);
-    let signed_headers = cr
-        .get(signed_at..cr.len() - payload_hash.len() - 1)
-        .unwrap_or_default();
+    let signed_headers = cr.get(signed_at..signed_end).unwrap_or_default();
 
     // StringToSign = Algorithm + \n + RequestDateTime + \n + CredentialScope + \n + HashedCanonicalRequest
-    let day = date.date();
+    let day = amz_date.get(..8).unwrap_or_default();
     let scope_parts = [
-        day.as_str(),
+        day,
         "/",
         params.region,
         "/",
@@ -295,15 +300,17 @@ fn sign_with_key(
     let mut sts = String::with_capacity(160 + params.region.len() + params.service.len());
     sts.push_str(ALGORITHM);
     sts.push('\n');
-    sts.push_str(&amz_date);
+    sts.push_str(amz_date);
     sts.push('\n');
     scope_parts.iter().for_each(|p| sts.push_str(p));
     sts.push('\n');
-    hex_into(&mut sts, &Sha256::digest(cr.as_bytes()));
+    let mut cr_hash = [0u8; 64];
+    sts.push_str(hex_array(&Sha256::digest(cr.as_bytes()), &mut cr_hash));
 
     let mut mac = key.clone();
     mac.update(sts.as_bytes());
-    let signature = hex(&mac.finalize().into_bytes());
+    let mut sig_buf = [0u8; 64];
+    let signature = hex_array(&mac.finalize().into_bytes(), &mut sig_buf);
 
     let key_id = params.identity.access_key_id;
     let mut authorization = String::with_capacity(160 + key_id.len() + signed_headers.len());
@@ -315,13 +322,13 @@ fn sign_with_key(
     authorization.push_str(", SignedHeaders=");
     authorization.push_str(signed_headers);
     authorization.push_str(", Signature=");
-    authorization.push_str(&signature);
+    authorization.push_str(signature);
     let payload_hash = settings
         .content_sha256_header
         .then(|| payload_hash.to_owned());
     let mut out_headers: Vec<(&'static str, String)> = Vec::with_capacity(4);
     out_headers.push(("authorization", authorization));
-    out_headers.push(("x-amz-date", amz_date.clone()));
+    out_headers.push(("x-amz-date", amz_date.to_owned()));
     if let Some(t) = token {
         out_headers.push(("x-amz-security-token", t.to_owned()));
     }
@@ -332,7 +339,7 @@ fn sign_with_key(
         headers: out_headers,
         canonical_request: cr,
         string_to_sign: sts,
-        signature,
+        signature: signature.to_owned(),
     })
 }
 
