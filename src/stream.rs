@@ -269,10 +269,7 @@ impl ResponseStream {
 fn has_metrics_key(hay: &[u8]) -> bool {
     const BEFORE: usize = METRICS_KEY.len() - "Metrics".len();
     let mut from = 0;
-    while let Some(i) = hay
-        .get(from..)
-        .and_then(|h| h.iter().position(|&b| b == b'M'))
-    {
+    while let Some(i) = hay.get(from..).and_then(|h| memchr::memchr(b'M', h)) {
         let at = from + i;
         if at >= BEFORE
             && hay.get(at - BEFORE..at - BEFORE + METRICS_KEY.len()) == Some(METRICS_KEY)

@@ -201,6 +201,9 @@ pub fn decode_chunk_payload(payload: &[u8]) -> Result<Bytes, StreamError> {
 
 /// Turns one message into a typed event or error.
 pub fn parse_event(msg: &Message) -> Result<Event, StreamError> {
+    if msg.headers.is_bedrock_chunk() {
+        return decode_chunk_payload(&msg.payload).map(Event::Chunk);
+    }
     let message_type = msg
         .header_str(":message-type")
         .ok_or(StreamError::Malformed(MalformedReason::MissingMessageType))?;

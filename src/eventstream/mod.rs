@@ -40,6 +40,10 @@ enum Repr {
 }
 
 impl ByteStr {
+    /// A static string (no copy, no reference counting).
+    pub const fn from_static(s: &'static str) -> Self {
+        Self(Repr::Static(s))
+    }
     /// Wraps bytes, checking that they are UTF-8.
     pub fn from_utf8(bytes: Bytes) -> Result<Self, std::str::Utf8Error> {
         std::str::from_utf8(&bytes)?;
@@ -142,11 +146,108 @@ pub struct Header {
     pub value: HeaderValue,
 }
 
+/// The headers of a message, in wire order; reads as a `[Header]` slice.
+///
+/// Frames whose header section is exactly the one Bedrock puts on every chunk share one static
+/// list, so decoding them allocates nothing for headers; the first [`push`](Self::push) makes
+/// the list the message's own.
+#[derive(Clone)]
+pub struct Headers(HeadersRepr);
+
+#[derive(Clone)]
+enum HeadersRepr {
+    Static(&'static [Header]),
+    Owned(Vec<Header>),
+}
+
+impl Headers {
+    /// No headers.
+    pub const fn new() -> Self {
+        Self(HeadersRepr::Static(&[]))
+    }
+
+    pub(crate) const fn from_static(headers: &'static [Header]) -> Self {
+        Self(HeadersRepr::Static(headers))
+    }
+
+    /// Whether these are the shared headers of a Bedrock `chunk` frame, as the decoder
+    /// recognised them (a shortcut past the header lookups; other lists answer `false` even
+    /// when equal).
+    pub(crate) fn is_bedrock_chunk(&self) -> bool {
+        matches!(self.0, HeadersRepr::Static(s) if std::ptr::eq(s, decoder::CHUNK_HEADERS.as_slice()))
+    }
+
+    /// Appends a header.
+    pub fn push(&mut self, header: Header) {
+        if let HeadersRepr::Static(s) = self.0 {
+            self.0 = HeadersRepr::Owned(s.to_vec());
+        }
+        if let HeadersRepr::Owned(v) = &mut self.0 {
+            v.push(header);
+        }
+    }
+
+    /// The headers as a slice.
+    pub fn as_slice(&self) -> &[Header] {
+        match &self.0 {
+            HeadersRepr::Static(s) => s,
+            HeadersRepr::Owned(v) => v,
+        }
+    }
+}
+
+impl Default for Headers {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::ops::Deref for Headers {
+    type Target = [Header];
+    fn deref(&self) -> &[Header] {
+        self.as_slice()
+    }
+}
+
+impl<'a> IntoIterator for &'a Headers {
+    type Item = &'a Header;
+    type IntoIter = std::slice::Iter<'a, Header>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.as_slice().iter()
+    }
+}
+
+impl From<Vec<Header>> for Headers {
+    fn from(v: Vec<Header>) -> Self {
+        Self(HeadersRepr::Owned(v))
+    }
+}
+
+impl FromIterator<Header> for Headers {
+    fn from_iter<I: IntoIterator<Item = Header>>(iter: I) -> Self {
+        Self(HeadersRepr::Owned(iter.into_iter().collect()))
+    }
+}
+
+impl PartialEq for Headers {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for Headers {}
+
+impl std::fmt::Debug for Headers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.as_slice()).finish()
+    }
+}
+
 /// One event-stream message.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Message {
     /// Headers in wire order.
-    pub headers: Vec<Header>,
+    pub headers: Headers,
     /// Payload bytes.
     pub payload: Bytes,
 }
@@ -155,7 +256,7 @@ impl Message {
     /// A message with no headers.
     pub fn new(payload: impl Into<Bytes>) -> Self {
         Self {
-            headers: Vec::new(),
+            headers: Headers::new(),
             payload: payload.into(),
         }
     }
