@@ -225,7 +225,7 @@ impl AuthConfig {
         };
         let expected = sigv4::sign(&signable, &params)
             .map_err(|_| Rejection::bad_signature(SIGNATURE_MISMATCH))?;
-        if constant_time_eq(expected.signature.as_bytes(), parsed.signature.as_bytes()) {
+        if constant_time_eq(expected.signature().as_bytes(), parsed.signature.as_bytes()) {
             Ok(())
         } else {
             Err(Rejection::bad_signature(SIGNATURE_MISMATCH))

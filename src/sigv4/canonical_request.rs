@@ -290,10 +290,19 @@ pub(super) fn write_headers(out: &mut String, headers: &[CanonicalHeader<'_>]) -
 
 /// Lower-case hex of a 32-byte digest into `buf`, returned as text.
 pub(super) fn hex_array<'b>(bytes: &[u8], buf: &'b mut [u8; 64]) -> &'b str {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
+    // Both digits of every byte value: one lookup and one two-byte store per byte.
+    const PAIRS: [[u8; 2]; 256] = {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut t = [[0u8; 2]; 256];
+        let mut b = 0;
+        while b < 256 {
+            t[b] = [HEX[b >> 4], HEX[b & 0x0f]];
+            b += 1;
+        }
+        t
+    };
     for (pair, &b) in buf.chunks_exact_mut(2).zip(bytes) {
-        pair[0] = HEX[usize::from(b >> 4)];
-        pair[1] = HEX[usize::from(b & 0x0f)];
+        pair.copy_from_slice(&PAIRS[usize::from(b)]);
     }
     // Only hex digits were written.
     std::str::from_utf8(buf).unwrap_or_default()

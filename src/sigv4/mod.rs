@@ -145,8 +145,15 @@ pub struct SigningOutput {
     pub canonical_request: String,
     /// The string to sign (for tests and debugging).
     pub string_to_sign: String,
-    /// Lowercase hex signature.
-    pub signature: String,
+}
+
+impl SigningOutput {
+    /// Lowercase hex signature (the end of the `authorization` header).
+    pub fn signature(&self) -> &str {
+        let auth = self.headers.first().map_or("", |(_, v)| v.as_str());
+        auth.get(auth.len().saturating_sub(64)..)
+            .unwrap_or_default()
+    }
 }
 
 impl std::fmt::Debug for SigningOutput {
@@ -154,7 +161,7 @@ impl std::fmt::Debug for SigningOutput {
         f.debug_struct("SigningOutput")
             .field("canonical_request", &self.canonical_request)
             .field("string_to_sign", &self.string_to_sign)
-            .field("signature", &self.signature)
+            .field("signature", &self.signature())
             .finish_non_exhaustive()
     }
 }
@@ -339,7 +346,6 @@ fn sign_with_key(
         headers: out_headers,
         canonical_request: cr,
         string_to_sign: sts,
-        signature: signature.to_owned(),
     })
 }
 
@@ -689,14 +695,14 @@ mod tests {
             "GET\n/\nAction=ListUsers&Version=2010-05-08\ncontent-type:application/x-www-form-urlencoded; charset=utf-8\nhost:iam.amazonaws.com\nx-amz-date:20150830T123600Z\n\ncontent-type;host;x-amz-date\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
         );
         assert_eq!(
-            out.signature,
+            out.signature(),
             "5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7"
         );
         let cached = Signer::new();
         for _ in 0..2 {
             assert_eq!(
-                cached.sign(&req, &params(time)).unwrap().signature,
-                out.signature
+                cached.sign(&req, &params(time)).unwrap().signature(),
+                out.signature()
             );
         }
     }
@@ -714,12 +720,12 @@ mod tests {
         let t1 = parse_amz_date("20150830T235959Z").unwrap();
         let t2 = parse_amz_date("20150831T000001Z").unwrap();
         assert_eq!(
-            signer.sign(&req, &params(t1)).unwrap().signature,
-            sign(&req, &params(t1)).unwrap().signature
+            signer.sign(&req, &params(t1)).unwrap().signature(),
+            sign(&req, &params(t1)).unwrap().signature()
         );
         assert_eq!(
-            signer.sign(&req, &params(t2)).unwrap().signature,
-            sign(&req, &params(t2)).unwrap().signature
+            signer.sign(&req, &params(t2)).unwrap().signature(),
+            sign(&req, &params(t2)).unwrap().signature()
         );
     }
 

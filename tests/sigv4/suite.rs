@@ -202,10 +202,11 @@ fn aws_sigv4_suite() {
             match expected_signature(dir) {
                 Some(sig) => {
                     checks += 1;
-                    if sig != out.signature {
+                    if sig != out.signature() {
                         failures.push(format!(
                             "{}: signature {} != expected {sig}",
-                            case.name, out.signature
+                            case.name,
+                            out.signature()
                         ));
                     }
                 }
