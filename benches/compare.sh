@@ -22,4 +22,8 @@ for g, label in (("eventstream_frames", "frames only"), ("eventstream_full_path"
         ours, theirs = est(g, f"bedrock-lite_{feed}"), est(g, f"aws-smithy-eventstream_{feed}")
         print(f"eventstream {label}, {feed}: bedrock-lite {BYTES/ours*1e3:.0f} MB/s ({MSGS/ours*1e9/1e6:.2f} M msgs/s), "
               f"smithy {BYTES/theirs*1e3:.0f} MB/s ({MSGS/theirs*1e9/1e6:.2f} M msgs/s), ratio {theirs/ours:.2f}x")
+        if g == "eventstream_full_path":
+            shared = est(g, "inner JSON to Value only (shared by both)")
+            print(f"  of which the inner JSON parse both sides share: {shared/1e6:.2f} ms of ours {ours/1e6:.2f} ms "
+                  f"and smithy's {theirs/1e6:.2f} ms; ceiling on the ratio even if everything else were free: {theirs/shared:.2f}x")
 PY

@@ -8,8 +8,8 @@ use std::time::Duration;
 use bytes::{Bytes, BytesMut};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::eventstream::Decoder;
 use crate::eventstream::bedrock::{self, Event, StreamError};
+use crate::eventstream::{DecodeError, Decoder, Message, PRELUDE_LEN};
 use crate::record::StreamRecording;
 
 /// One event handed to the caller.
@@ -63,6 +63,9 @@ type Read = (reqwest::Response, Result<Option<Bytes>>);
 pub struct ResponseStream {
     response: Option<reqwest::Response>,
     pending: Option<Pin<Box<dyn Future<Output = Read> + Send>>>,
+    /// The piece the network delivered last, while frames are split off it without copying.
+    piece: Bytes,
+    /// The start of a frame that straddles pieces.
     buf: BytesMut,
     decoder: Decoder,
     read_timeout: Option<Duration>,
@@ -78,7 +81,7 @@ impl std::fmt::Debug for ResponseStream {
         f.debug_struct("ResponseStream")
             .field("content_type", &self.content_type)
             .field("request_id", &self.request_id)
-            .field("buffered", &self.buf.len())
+            .field("buffered", &(self.buf.len() + self.piece.len()))
             .field("done", &self.done)
             .finish_non_exhaustive()
     }
@@ -100,7 +103,8 @@ impl ResponseStream {
         Self {
             response: Some(response),
             pending: None,
-            buf: BytesMut::with_capacity(8 * 1024),
+            piece: Bytes::new(),
+            buf: BytesMut::new(),
             decoder: Decoder::new(),
             read_timeout,
             content_type,
@@ -126,6 +130,45 @@ impl ResponseStream {
         self.metrics
     }
 
+    /// The next complete frame from what was received. Frames are split off the network piece
+    /// without copying; only a frame that straddles two pieces is assembled in `buf`, from the
+    /// bytes it needs. After `Ok(None)` the piece is used up.
+    fn next_message(&mut self) -> std::result::Result<Option<Message>, DecodeError> {
+        loop {
+            if self.buf.is_empty() {
+                if self.piece.is_empty() {
+                    return Ok(None);
+                }
+                let msg = self.decoder.decode_bytes(&mut self.piece)?;
+                if msg.is_none() {
+                    self.buf.extend_from_slice(&self.piece);
+                    self.piece = Bytes::new();
+                }
+                return Ok(msg);
+            }
+            if let Some(msg) = self.decoder.decode(&mut self.buf)? {
+                return Ok(Some(msg));
+            }
+            if self.piece.is_empty() {
+                return Ok(None);
+            }
+            // Top the straddling frame (or first its prelude) up from the piece.
+            let want = self
+                .decoder
+                .pending_frame_len()
+                .unwrap_or(PRELUDE_LEN)
+                .saturating_sub(self.buf.len());
+            let take = self.piece.split_to(want.min(self.piece.len()));
+            self.buf.extend_from_slice(&take);
+        }
+    }
+
+    /// Drops whatever was received but not decoded (after a failure, framing is lost).
+    fn discard(&mut self) {
+        self.buf.clear();
+        self.piece = Bytes::new();
+    }
+
     fn fail(&mut self, e: Error) -> Error {
         self.done = true;
         self.response = None;
@@ -139,10 +182,10 @@ impl ResponseStream {
     /// In-stream exceptions ([`ErrorKind::Stream`], with the exception's code) and malformed
     /// frames ([`ErrorKind::Decode`]).
     pub fn next_buffered(&mut self) -> Result<Option<StreamEvent>> {
-        if self.done && self.buf.is_empty() {
+        if self.done && self.buf.is_empty() && self.piece.is_empty() {
             return Ok(None);
         }
-        let msg = match self.decoder.decode(&mut self.buf) {
+        let msg = match self.next_message() {
             Ok(Some(m)) => m,
             Ok(None) => return Ok(None),
             Err(e) => {
@@ -151,7 +194,7 @@ impl ResponseStream {
                     format!("malformed event-stream frame: {e}"),
                 )
                 .with_source(e);
-                self.buf.clear();
+                self.discard();
                 return Err(self.fail(err));
             }
         };
@@ -186,7 +229,7 @@ impl ResponseStream {
                         format!("malformed stream event: {reason}"),
                     ),
                 };
-                self.buf.clear();
+                self.discard();
                 Err(self.fail(err.with_source(e)))
             }
         }
@@ -236,7 +279,7 @@ impl ResponseStream {
                     if let Some(rec) = &mut self.recording {
                         rec.piece(&piece);
                     }
-                    self.buf.extend_from_slice(&piece);
+                    self.piece = piece;
                 }
                 Ok(None) => {
                     self.done = true;
@@ -244,7 +287,7 @@ impl ResponseStream {
                     // Complete frames were drained above; anything left is a cut frame.
                     if !self.buf.is_empty() {
                         let left = self.buf.len();
-                        self.buf.clear();
+                        self.discard();
                         let err = Error::new(
                             ErrorKind::Decode,
                             format!("stream ended inside a frame ({left} bytes left)"),
@@ -256,7 +299,7 @@ impl ResponseStream {
                     if let Some(rec) = &mut self.recording {
                         rec.mark_dropped();
                     }
-                    self.buf.clear();
+                    self.discard();
                     return Poll::Ready(Err(self.fail(e.retryable(false))));
                 }
             }

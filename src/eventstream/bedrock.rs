@@ -175,12 +175,16 @@ fn chunk_base64_fast(payload: &[u8]) -> Option<&[u8]> {
     // The padding is short and alphanumeric, so look for its opening quote from the end. The
     // base64 text itself is not scanned here: the decoder rejects `"` and `\` (a JSON escape),
     // and on any rejection the full JSON parser decides.
-    match body.iter().rposition(|&b| b == b'"') {
+    match memchr::memrchr(b'"', body) {
         None => Some(body),
         Some(q) => {
             let pad = body.get(q + 1..)?;
             let b64 = body.get(..q)?.strip_suffix(b"\",\"p\":")?;
-            pad.iter().all(u8::is_ascii_alphanumeric).then_some(b64)
+            // Checked without an early exit, so many bytes are checked per instruction.
+            let alphanumeric = pad
+                .iter()
+                .fold(true, |ok, b| ok & b.is_ascii_alphanumeric());
+            alphanumeric.then_some(b64)
         }
     }
 }

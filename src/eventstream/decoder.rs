@@ -147,6 +147,43 @@ impl Decoder {
     ///
     /// After an error the stream is unusable: framing is lost.
     pub fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<Message>, DecodeError> {
+        match self.frame_len(buf)? {
+            Some(total) => {
+                self.pending = None;
+                parse_frame(buf.split_to(total).freeze()).map(Some)
+            }
+            None => {
+                if let Some(total) = self.pending {
+                    buf.reserve(total.saturating_sub(buf.len()));
+                }
+                Ok(None)
+            }
+        }
+    }
+
+    /// Like [`decode`](Self::decode), but splits the frame off a received piece without
+    /// copying it. `Ok(None)`: what is left of `buf` is the start of a frame; append it to the
+    /// buffer given to [`decode`](Self::decode) and go on from there (the prelude already
+    /// checked is not checked again).
+    pub fn decode_bytes(&mut self, buf: &mut Bytes) -> Result<Option<Message>, DecodeError> {
+        match self.frame_len(buf)? {
+            Some(total) => {
+                self.pending = None;
+                parse_frame(buf.split_to(total)).map(Some)
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// The total length of a frame whose prelude was validated but whose remaining bytes have
+    /// not arrived yet.
+    pub fn pending_frame_len(&self) -> Option<usize> {
+        self.pending
+    }
+
+    /// The length of the frame at the front of `buf` once all of it is there; the prelude is
+    /// validated as soon as its 12 bytes are.
+    fn frame_len(&mut self, buf: &[u8]) -> Result<Option<usize>, DecodeError> {
         let total = match self.pending {
             Some(t) => t,
             None => {
@@ -158,13 +195,7 @@ impl Decoder {
                 t
             }
         };
-        if buf.len() < total {
-            buf.reserve(total - buf.len());
-            return Ok(None);
-        }
-        self.pending = None;
-        let frame = buf.split_to(total).freeze();
-        parse_frame(frame).map(Some)
+        Ok((buf.len() >= total).then_some(total))
     }
 
     /// Like [`decode`](Self::decode) at end of input: leftover bytes are an error.
@@ -320,6 +351,28 @@ mod tests {
         let frame = Bytes::from([&[0u8; PRELUDE_LEN][..], CHUNK_HEADERS_WIRE].concat());
         let parsed = parse_headers(&frame, PRELUDE_LEN, frame.len()).unwrap();
         assert_eq!(parsed, CHUNK_HEADERS);
+    }
+
+    #[test]
+    fn decode_bytes_splits_frames_off_a_piece_and_leaves_a_partial_one() {
+        let wire: &[u8] = include_bytes!(
+            "../../fixtures/eventstream/recorded/envoy-aigw_invoke-stream_claude-sonnet-4-5.bin"
+        );
+        let first = read_u32(wire, 0) as usize;
+        // One whole frame, then the next one cut after its prelude plus one byte.
+        let mut piece = Bytes::copy_from_slice(&wire[..first + PRELUDE_LEN + 1]);
+        let mut d = Decoder::new();
+        let m = d.decode_bytes(&mut piece).unwrap().unwrap();
+        assert_eq!(m.header_str(":event-type"), Some("chunk"));
+        assert_eq!(d.decode_bytes(&mut piece), Ok(None));
+        assert_eq!(piece.len(), PRELUDE_LEN + 1);
+        let second = read_u32(&wire[first..], 0) as usize;
+        assert_eq!(d.pending_frame_len(), Some(second));
+        // The rest goes through the buffer, as the stream does with a straddling frame.
+        let mut buf = BytesMut::from(&piece[..]);
+        buf.extend_from_slice(&wire[first + PRELUDE_LEN + 1..first + second]);
+        assert!(d.decode(&mut buf).unwrap().is_some());
+        assert_eq!(d.pending_frame_len(), None);
     }
 
     #[test]

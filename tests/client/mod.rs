@@ -632,3 +632,57 @@ async fn connection_refused_is_retried_then_reported() {
     assert_eq!(err.kind(), ErrorKind::Transport, "{err:?}");
     assert!(err.is_retryable());
 }
+
+#[tokio::test]
+async fn frames_straddling_network_pieces_decode_exactly() {
+    // Recorded stream bytes sent in awkward pieces (inside a prelude, right after one, inside
+    // headers and payloads, several frames at once), each after a pause so the client reads
+    // them separately: chunks come out as an independent decoder sees them.
+    use base64::Engine as _;
+    let wire = fixture(ENVOY_STREAM);
+    let sizes = [1usize, 11, 13, 40, 700, 3, 9, 1500];
+    let mut pieces = Vec::new();
+    let (mut at, mut i) = (0, 0);
+    while at < wire.len() {
+        let n = sizes[i % sizes.len()].min(wire.len() - at);
+        pieces.push(Piece {
+            delay_ms: 2,
+            kind: PieceKind::Base64(
+                base64::engine::general_purpose::STANDARD.encode(&wire[at..at + n]),
+            ),
+        });
+        at += n;
+        i += 1;
+    }
+    let cassette = Cassette {
+        name: "straddling".into(),
+        description: String::new(),
+        source: None,
+        interactions: vec![Interaction {
+            request: RequestMatcher {
+                method: "POST".into(),
+                path: "/model/my.model/invoke-with-response-stream".into(),
+                query: Default::default(),
+                body_contains: None,
+            },
+            response: RecordedResponse {
+                status: 200,
+                headers: vec![(
+                    "content-type".into(),
+                    "application/vnd.amazon.eventstream".into(),
+                )],
+                body: Body::Chunks(pieces),
+            },
+            repeat: true,
+        }],
+    };
+    let fake = FakeBedrock::builder().cassette(cassette).start().unwrap();
+    let client = builder(&fake).build().unwrap();
+    let mut stream = client
+        .invoke_model_with_response_stream(InvokeRequest::new("my.model", "{}"))
+        .await
+        .unwrap();
+    let (chunks, err) = collect(&mut stream).await;
+    assert!(err.is_none(), "{err:?}");
+    assert_eq!(chunks, independent_chunks(&wire));
+}
