@@ -26,4 +26,4 @@ pub use client::{
 };
 pub use credentials::Credentials;
 pub use error::{Error, ErrorKind, Result};
-pub use stream::{InvocationMetrics, ResponseStream, StreamEvent};
+pub use stream::{Appended, InvocationMetrics, ResponseStream, StreamEvent};

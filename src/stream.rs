@@ -27,6 +27,28 @@ pub enum StreamEvent {
     },
 }
 
+/// What [`ResponseStream::next_buffered_into`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Appended {
+    /// A chunk: this many bytes (its decoded `bytes`, exactly as sent) were appended.
+    Chunk(usize),
+    /// An event type this crate does not know; nothing was appended.
+    Unknown {
+        /// `:event-type`.
+        event_type: String,
+        /// Raw payload.
+        payload: Bytes,
+    },
+}
+
+/// A decoded event before it is handed out.
+enum Decoded {
+    Chunk(Bytes),
+    Appended(usize),
+    Unknown { event_type: String, payload: Bytes },
+}
+
 /// `amazon-bedrock-invocationMetrics` from the last chunk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -182,6 +204,44 @@ impl ResponseStream {
     /// In-stream exceptions ([`ErrorKind::Stream`], with the exception's code) and malformed
     /// frames ([`ErrorKind::Decode`]).
     pub fn next_buffered(&mut self) -> Result<Option<StreamEvent>> {
+        Ok(self.next_decoded(None)?.map(|d| match d {
+            Decoded::Chunk(bytes) => StreamEvent::Chunk(bytes),
+            // Not produced without a sink.
+            Decoded::Appended(_) => StreamEvent::Chunk(Bytes::new()),
+            Decoded::Unknown {
+                event_type,
+                payload,
+            } => StreamEvent::Unknown {
+                event_type,
+                payload,
+            },
+        }))
+    }
+
+    /// Like [`next_buffered`](Self::next_buffered), but a chunk's bytes are appended to `out`
+    /// instead of being allocated on their own: for consumers that copy chunks on anyway
+    /// (to a file, a socket, a parser's buffer).
+    ///
+    /// # Errors
+    /// As [`next_buffered`](Self::next_buffered); what `out` held before stays.
+    pub fn next_buffered_into(&mut self, out: &mut Vec<u8>) -> Result<Option<Appended>> {
+        Ok(self.next_decoded(Some(out))?.map(|d| match d {
+            Decoded::Chunk(bytes) => {
+                out.extend_from_slice(&bytes);
+                Appended::Chunk(bytes.len())
+            }
+            Decoded::Appended(n) => Appended::Chunk(n),
+            Decoded::Unknown {
+                event_type,
+                payload,
+            } => Appended::Unknown {
+                event_type,
+                payload,
+            },
+        }))
+    }
+
+    fn next_decoded(&mut self, sink: Option<&mut Vec<u8>>) -> Result<Option<Decoded>> {
         if self.done && self.buf.is_empty() && self.piece.is_empty() {
             return Ok(None);
         }
@@ -198,40 +258,55 @@ impl ResponseStream {
                 return Err(self.fail(err));
             }
         };
-        match bedrock::parse_event(&msg) {
-            Ok(Event::Chunk(bytes)) => {
-                if has_metrics_key(&bytes)
-                    && let Ok(WithMetrics { metrics: Some(m) }) = serde_json::from_slice(&bytes)
-                {
-                    self.metrics = Some(m);
+        let event = match sink {
+            Some(out) if msg.headers.is_bedrock_chunk() => {
+                let start = out.len();
+                bedrock::decode_chunk_payload_into(&msg.payload, out).map(|()| {
+                    let appended = out.get(start..).unwrap_or_default();
+                    self.note_metrics(appended);
+                    Decoded::Appended(appended.len())
+                })
+            }
+            _ => bedrock::parse_event(&msg).map(|ev| match ev {
+                Event::Chunk(bytes) => {
+                    self.note_metrics(&bytes);
+                    Decoded::Chunk(bytes)
                 }
-                Ok(Some(StreamEvent::Chunk(bytes)))
-            }
-            Ok(Event::Unknown {
-                event_type,
-                payload,
-            }) => Ok(Some(StreamEvent::Unknown {
-                event_type,
-                payload,
-            })),
-            Err(e) => {
-                let err = match &e {
-                    StreamError::Exception { kind, message, .. } => {
-                        Error::new(ErrorKind::Stream, message.clone())
-                            .with_code(kind.code().into_owned())
-                            .retryable(kind.is_retryable())
-                    }
-                    StreamError::Error { code, message } => {
-                        Error::new(ErrorKind::Stream, message.clone()).with_code(code.clone())
-                    }
-                    StreamError::Malformed(reason) => Error::new(
-                        ErrorKind::Decode,
-                        format!("malformed stream event: {reason}"),
-                    ),
-                };
-                self.discard();
-                Err(self.fail(err.with_source(e)))
-            }
+                Event::Unknown {
+                    event_type,
+                    payload,
+                } => Decoded::Unknown {
+                    event_type,
+                    payload,
+                },
+            }),
+        };
+        event.map(Some).map_err(|e| {
+            let err = match &e {
+                StreamError::Exception { kind, message, .. } => {
+                    Error::new(ErrorKind::Stream, message.clone())
+                        .with_code(kind.code().into_owned())
+                        .retryable(kind.is_retryable())
+                }
+                StreamError::Error { code, message } => {
+                    Error::new(ErrorKind::Stream, message.clone()).with_code(code.clone())
+                }
+                StreamError::Malformed(reason) => Error::new(
+                    ErrorKind::Decode,
+                    format!("malformed stream event: {reason}"),
+                ),
+            };
+            self.discard();
+            self.fail(err.with_source(e))
+        })
+    }
+
+    /// Keeps `amazon-bedrock-invocationMetrics` when a chunk carries it (the last one does).
+    fn note_metrics(&mut self, chunk: &[u8]) {
+        if has_metrics_key(chunk)
+            && let Ok(WithMetrics { metrics: Some(m) }) = serde_json::from_slice(chunk)
+        {
+            self.metrics = Some(m);
         }
     }
 

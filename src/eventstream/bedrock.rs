@@ -203,6 +203,23 @@ pub fn decode_chunk_payload(payload: &[u8]) -> Result<Bytes, StreamError> {
         .ok_or(StreamError::Malformed(MalformedReason::InvalidBase64))
 }
 
+/// Like [`decode_chunk_payload`], but appends the bytes to `out` instead of allocating; on an
+/// error `out` is left as it was.
+pub fn decode_chunk_payload_into(payload: &[u8], out: &mut Vec<u8>) -> Result<(), StreamError> {
+    if let Some(b64) = chunk_base64_fast(payload)
+        && super::b64::decode_into(b64, out)
+    {
+        return Ok(());
+    }
+    let chunk: ChunkPayload<'_> = serde_json::from_slice(payload)
+        .map_err(|_| StreamError::Malformed(MalformedReason::InvalidChunkJson))?;
+    if super::b64::decode_into(chunk.bytes.as_bytes(), out) {
+        Ok(())
+    } else {
+        Err(StreamError::Malformed(MalformedReason::InvalidBase64))
+    }
+}
+
 /// Turns one message into a typed event or error.
 pub fn parse_event(msg: &Message) -> Result<Event, StreamError> {
     if msg.headers.is_bedrock_chunk() {

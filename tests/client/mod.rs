@@ -10,8 +10,8 @@ use bedrock_lite::fake::{
     DEMO_ACCESS_KEY_ID, DEMO_BEARER_TOKEN, DEMO_SECRET_ACCESS_KEY, FakeBedrock,
 };
 use bedrock_lite::{
-    Client, Credentials, Environment, ErrorKind, InvokeRequest, ListFoundationModelsRequest,
-    ResponseStream, StreamEvent,
+    Appended, Client, Credentials, Environment, ErrorKind, InvokeRequest,
+    ListFoundationModelsRequest, ResponseStream, StreamEvent,
 };
 
 use crate::support::{
@@ -685,4 +685,63 @@ async fn frames_straddling_network_pieces_decode_exactly() {
     let (chunks, err) = collect(&mut stream).await;
     assert!(err.is_none(), "{err:?}");
     assert_eq!(chunks, independent_chunks(&wire));
+}
+
+/// Reads a whole stream with `next_buffered_into`, waiting with `next_event` when nothing is
+/// buffered: chunk bytes joined by newlines, and the error that ended it.
+async fn collect_into(stream: &mut ResponseStream) -> (Vec<u8>, Option<bedrock_lite::Error>) {
+    let mut out = Vec::new();
+    loop {
+        loop {
+            match stream.next_buffered_into(&mut out) {
+                Ok(Some(Appended::Chunk(_))) => out.push(b'\n'),
+                Ok(Some(_)) => {}
+                Ok(None) => break,
+                Err(e) => return (out, Some(e)),
+            }
+        }
+        match stream.next_event().await {
+            Ok(Some(StreamEvent::Chunk(b))) => {
+                out.extend_from_slice(&b);
+                out.push(b'\n');
+            }
+            Ok(Some(_)) => {}
+            Ok(None) => return (out, None),
+            Err(e) => return (out, Some(e)),
+        }
+    }
+}
+
+#[tokio::test]
+async fn chunks_appended_into_a_buffer_match_and_keep_metrics_and_earlier_bytes() {
+    let fake = fake();
+    let client = builder(&fake).build().unwrap();
+    let mut stream = client
+        .invoke_model_with_response_stream(InvokeRequest::new(
+            SONNET_45,
+            r#"{"anthropic_version":"bedrock-2023-05-31","max_tokens":20,"messages":[]}"#,
+        ))
+        .await
+        .unwrap();
+    let (out, err) = collect_into(&mut stream).await;
+    assert!(err.is_none(), "{err:?}");
+    let expected: Vec<u8> = independent_chunks(&fixture(ENVOY_STREAM))
+        .into_iter()
+        .flat_map(|mut c| {
+            c.push(b'\n');
+            c
+        })
+        .collect();
+    assert_eq!(out, expected);
+    let m = stream.invocation_metrics().expect("metrics");
+    assert_eq!((m.input_token_count, m.output_token_count), (10, 15));
+
+    // An in-stream exception: the bytes appended before it stay, exactly.
+    let mut stream = client
+        .invoke_model_with_response_stream(InvokeRequest::new("test.stream-throttle", "{}"))
+        .await
+        .unwrap();
+    let (out, err) = collect_into(&mut stream).await;
+    assert_eq!(err.unwrap().code(), Some("ThrottlingException"));
+    assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), 2);
 }

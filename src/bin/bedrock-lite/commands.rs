@@ -4,8 +4,8 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use bedrock_lite::{
-    Client, Credentials, Environment, Error, ErrorKind, InvokeRequest, ListFoundationModelsRequest,
-    StreamEvent,
+    Appended, Client, Credentials, Environment, Error, ErrorKind, InvokeRequest,
+    ListFoundationModelsRequest, StreamEvent,
 };
 
 use crate::args::{Command, Global, Invoke};
@@ -269,7 +269,7 @@ async fn invoke_model(global: &Global, inv: Invoke) -> Outcome {
 async fn invoke_stream(global: &Global, inv: Invoke) -> Outcome {
     let client = client(global, Environment::from_process())?;
     let req = request(&inv)?;
-    let sink: Box<dyn Write> = if is_stdout(&inv.outfile) {
+    let mut sink: Box<dyn Write> = if is_stdout(&inv.outfile) {
         Box::new(io::stdout())
     } else {
         Box::new(
@@ -277,21 +277,30 @@ async fn invoke_stream(global: &Global, inv: Invoke) -> Outcome {
                 .map_err(|e| Failure::local(format!("cannot create {}: {e}", inv.outfile)))?,
         )
     };
-    let mut out = io::BufWriter::with_capacity(64 * 1024, sink);
+    // Chunks are decoded straight into this buffer, each followed by a newline, and written
+    // out whenever what the network delivered is used up (or the buffer is large).
+    let mut out: Vec<u8> = Vec::with_capacity(64 * 1024);
     let mut stream = client
         .invoke_model_with_response_stream(req)
         .await
         .map_err(|e| Failure::api("InvokeModelWithResponseStream", &e))?;
     let write_err = |e: io::Error| Failure::io(&format!("cannot write {}", inv.outfile), &e);
+    let emit = |sink: &mut Box<dyn Write>, out: &mut Vec<u8>| {
+        let r = sink.write_all(out).and_then(|()| sink.flush());
+        out.clear();
+        r.map_err(write_err)
+    };
     let result = loop {
-        // Drain what the network already delivered, flush, then wait for more.
+        // Drain what the network already delivered, write it out, then wait for more.
         let mut failed = None;
         loop {
-            match stream.next_buffered() {
-                Ok(Some(StreamEvent::Chunk(bytes))) => {
-                    out.write_all(&bytes)
-                        .and_then(|()| out.write_all(b"\n"))
-                        .map_err(write_err)?;
+            match stream.next_buffered_into(&mut out) {
+                Ok(Some(Appended::Chunk(_))) => {
+                    out.push(b'\n');
+                    if out.len() >= 64 * 1024 {
+                        sink.write_all(&out).map_err(write_err)?;
+                        out.clear();
+                    }
                 }
                 Ok(Some(_)) => {}
                 Ok(None) => break,
@@ -301,23 +310,22 @@ async fn invoke_stream(global: &Global, inv: Invoke) -> Outcome {
                 }
             }
         }
-        out.flush().map_err(write_err)?;
+        emit(&mut sink, &mut out)?;
         if let Some(e) = failed {
             break Err(e);
         }
         match stream.next_event().await {
             Ok(Some(StreamEvent::Chunk(bytes))) => {
-                out.write_all(&bytes)
-                    .and_then(|()| out.write_all(b"\n"))
-                    .map_err(write_err)?;
+                out.extend_from_slice(&bytes);
+                out.push(b'\n');
             }
             Ok(Some(_)) => {}
             Ok(None) => break Ok(()),
             Err(e) => break Err(e),
         }
     };
-    out.flush().map_err(write_err)?;
-    drop(out);
+    emit(&mut sink, &mut out)?;
+    drop(sink);
     result.map_err(|e| Failure::api("InvokeModelWithResponseStream", &e))?;
     print_json(&content_type_json(stream.content_type()))
 }
