@@ -20,6 +20,14 @@ use crate::support::{
 
 const CLAUDE_V2_BODY: &str = r#"{"prompt":"\n\nHuman: Tell me a funny joke about outer space!\n\nAssistant:","max_tokens_to_sample":300}"#;
 
+/// Opens a stream that must start (HTTP 200).
+async fn open(client: &Client, model: &str, body: &'static str) -> ResponseStream {
+    client
+        .invoke_model_with_response_stream(InvokeRequest::new(model, body))
+        .await
+        .expect("the stream starts")
+}
+
 async fn collect(stream: &mut ResponseStream) -> (Vec<Vec<u8>>, Option<bedrock_lite::Error>) {
     let mut chunks = Vec::new();
     loop {
@@ -65,13 +73,12 @@ async fn invoke_model_returns_body_and_headers() {
 async fn stream_yields_recorded_chunks_and_metrics() {
     let fake = fake();
     let client = builder(&fake).build().unwrap();
-    let mut stream = client
-        .invoke_model_with_response_stream(InvokeRequest::new(
-            SONNET_45,
-            r#"{"anthropic_version":"bedrock-2023-05-31","max_tokens":20,"messages":[]}"#,
-        ))
-        .await
-        .unwrap();
+    let mut stream = open(
+        &client,
+        SONNET_45,
+        r#"{"anthropic_version":"bedrock-2023-05-31","max_tokens":20,"messages":[]}"#,
+    )
+    .await;
     assert_eq!(stream.content_type(), "application/json");
     let (chunks, err) = collect(&mut stream).await;
     assert!(err.is_none(), "{err:?}");
@@ -92,10 +99,7 @@ async fn stream_implements_futures_stream() {
     use futures_core::Stream;
     let fake = fake();
     let client = builder(&fake).build().unwrap();
-    let mut stream = client
-        .invoke_model_with_response_stream(InvokeRequest::new(SONNET_45, "{}"))
-        .await
-        .unwrap();
+    let mut stream = open(&client, SONNET_45, "{}").await;
     let mut n = 0;
     while let Some(item) =
         std::future::poll_fn(|cx| std::pin::Pin::new(&mut stream).poll_next(cx)).await
@@ -254,10 +258,7 @@ async fn retry_after_header_is_honoured() {
 async fn stream_exception_keeps_earlier_chunks_and_is_not_retried() {
     let fake = fake();
     let client = builder(&fake).build().unwrap();
-    let mut stream = client
-        .invoke_model_with_response_stream(InvokeRequest::new("test.stream-exception", "{}"))
-        .await
-        .unwrap();
+    let mut stream = open(&client, "test.stream-exception", "{}").await;
     let (chunks, err) = collect(&mut stream).await;
     let err = err.expect("an exception");
     assert_eq!(err.kind(), ErrorKind::Stream);
@@ -267,10 +268,7 @@ async fn stream_exception_keeps_earlier_chunks_and_is_not_retried() {
     // The stream stays finished.
     assert!(stream.next_event().await.unwrap().is_none());
 
-    let mut stream = client
-        .invoke_model_with_response_stream(InvokeRequest::new("test.stream-throttle", "{}"))
-        .await
-        .unwrap();
+    let mut stream = open(&client, "test.stream-throttle", "{}").await;
     let (chunks, err) = collect(&mut stream).await;
     assert_eq!(err.unwrap().code(), Some("ThrottlingException"));
     assert_eq!(chunks.len(), 2);
@@ -281,10 +279,7 @@ async fn stream_exception_keeps_earlier_chunks_and_is_not_retried() {
 async fn dropped_connection_is_an_error_after_the_chunks_it_delivered() {
     let fake = fake();
     let client = builder(&fake).build().unwrap();
-    let mut stream = client
-        .invoke_model_with_response_stream(InvokeRequest::new("test.stream-drop", "{}"))
-        .await
-        .unwrap();
+    let mut stream = open(&client, "test.stream-drop", "{}").await;
     let (chunks, err) = collect(&mut stream).await;
     let err = err.expect("the drop is an error");
     assert_eq!(err.kind(), ErrorKind::Transport, "{err:?}");
@@ -296,22 +291,13 @@ async fn dropped_connection_is_an_error_after_the_chunks_it_delivered() {
 async fn truncated_and_malformed_streams_are_decode_errors() {
     let fake = fake();
     let client = builder(&fake).build().unwrap();
-    let mut stream = client
-        .invoke_model_with_response_stream(InvokeRequest::new("test.stream-truncated", "{}"))
-        .await
-        .unwrap();
+    let mut stream = open(&client, "test.stream-truncated", "{}").await;
     let (_, err) = collect(&mut stream).await;
     assert_eq!(err.expect("cut frame").kind(), ErrorKind::Decode);
-    let mut stream = client
-        .invoke_model_with_response_stream(InvokeRequest::new("test.stream-error-frame", "{}"))
-        .await
-        .unwrap();
+    let mut stream = open(&client, "test.stream-error-frame", "{}").await;
     let (_, err) = collect(&mut stream).await;
     assert_eq!(err.expect("error frame").kind(), ErrorKind::Stream);
-    let mut stream = client
-        .invoke_model_with_response_stream(InvokeRequest::new("test.stream-unknown-event", "{}"))
-        .await
-        .unwrap();
+    let mut stream = open(&client, "test.stream-unknown-event", "{}").await;
     let mut unknown = 0;
     while let Some(ev) = stream.next_event().await.unwrap() {
         if matches!(ev, StreamEvent::Unknown { .. }) {
@@ -328,10 +314,7 @@ async fn idle_timeout_ends_a_stalled_stream() {
         .read_timeout(Duration::from_millis(300))
         .build()
         .unwrap();
-    let mut stream = client
-        .invoke_model_with_response_stream(InvokeRequest::new("test.stream-stall", "{}"))
-        .await
-        .unwrap();
+    let mut stream = open(&client, "test.stream-stall", "{}").await;
     let (chunks, err) = collect(&mut stream).await;
     assert_eq!(err.expect("timeout").kind(), ErrorKind::Timeout);
     assert_eq!(chunks.len(), 1);
@@ -484,10 +467,7 @@ async fn record_mode_writes_replayable_cassettes_without_secrets() {
         .record_to(&dir)
         .build()
         .unwrap();
-    let mut stream = client
-        .invoke_model_with_response_stream(InvokeRequest::new(SONNET_45, "{}"))
-        .await
-        .unwrap();
+    let mut stream = open(&client, SONNET_45, "{}").await;
     let (original, _) = collect(&mut stream).await;
     drop(stream);
     client
@@ -515,10 +495,7 @@ async fn record_mode_writes_replayable_cassettes_without_secrets() {
         .start()
         .unwrap();
     let client = builder(&replay).build().unwrap();
-    let mut stream = client
-        .invoke_model_with_response_stream(InvokeRequest::new(SONNET_45, "{}"))
-        .await
-        .unwrap();
+    let mut stream = open(&client, SONNET_45, "{}").await;
     assert_eq!(collect(&mut stream).await.0, original);
 }
 
@@ -573,10 +550,7 @@ async fn scripted_cassette_in_the_test() {
     };
     let fake = FakeBedrock::builder().cassette(cassette).start().unwrap();
     let client = builder(&fake).build().unwrap();
-    let mut stream = client
-        .invoke_model_with_response_stream(InvokeRequest::new("my.model", "{}"))
-        .await
-        .unwrap();
+    let mut stream = open(&client, "my.model", "{}").await;
     let (chunks, err) = collect(&mut stream).await;
     assert!(err.is_none());
     assert_eq!(
@@ -678,10 +652,7 @@ async fn frames_straddling_network_pieces_decode_exactly() {
     };
     let fake = FakeBedrock::builder().cassette(cassette).start().unwrap();
     let client = builder(&fake).build().unwrap();
-    let mut stream = client
-        .invoke_model_with_response_stream(InvokeRequest::new("my.model", "{}"))
-        .await
-        .unwrap();
+    let mut stream = open(&client, "my.model", "{}").await;
     let (chunks, err) = collect(&mut stream).await;
     assert!(err.is_none(), "{err:?}");
     assert_eq!(chunks, independent_chunks(&wire));
@@ -716,13 +687,12 @@ async fn collect_into(stream: &mut ResponseStream) -> (Vec<u8>, Option<bedrock_l
 async fn chunks_appended_into_a_buffer_match_and_keep_metrics_and_earlier_bytes() {
     let fake = fake();
     let client = builder(&fake).build().unwrap();
-    let mut stream = client
-        .invoke_model_with_response_stream(InvokeRequest::new(
-            SONNET_45,
-            r#"{"anthropic_version":"bedrock-2023-05-31","max_tokens":20,"messages":[]}"#,
-        ))
-        .await
-        .unwrap();
+    let mut stream = open(
+        &client,
+        SONNET_45,
+        r#"{"anthropic_version":"bedrock-2023-05-31","max_tokens":20,"messages":[]}"#,
+    )
+    .await;
     let (out, err) = collect_into(&mut stream).await;
     assert!(err.is_none(), "{err:?}");
     let expected: Vec<u8> = independent_chunks(&fixture(ENVOY_STREAM))
@@ -737,10 +707,7 @@ async fn chunks_appended_into_a_buffer_match_and_keep_metrics_and_earlier_bytes(
     assert_eq!((m.input_token_count, m.output_token_count), (10, 15));
 
     // An in-stream exception: the bytes appended before it stay, exactly.
-    let mut stream = client
-        .invoke_model_with_response_stream(InvokeRequest::new("test.stream-throttle", "{}"))
-        .await
-        .unwrap();
+    let mut stream = open(&client, "test.stream-throttle", "{}").await;
     let (out, err) = collect_into(&mut stream).await;
     assert_eq!(err.unwrap().code(), Some("ThrottlingException"));
     assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), 2);
