@@ -5,11 +5,11 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use bytes::{Bytes, BytesMut};
+use bytes::{Buf, Bytes, BytesMut};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::eventstream::bedrock::{self, Event, StreamError};
-use crate::eventstream::{DecodeError, Decoder, Message, PRELUDE_LEN};
+use crate::eventstream::{DecodeError, Decoder, Message, PRELUDE_LEN, Peek};
 use crate::record::StreamRecording;
 
 /// One event handed to the caller.
@@ -241,22 +241,39 @@ impl ResponseStream {
         }))
     }
 
-    fn next_decoded(&mut self, sink: Option<&mut Vec<u8>>) -> Result<Option<Decoded>> {
+    fn next_decoded(&mut self, mut sink: Option<&mut Vec<u8>>) -> Result<Option<Decoded>> {
         if self.done && self.buf.is_empty() && self.piece.is_empty() {
             return Ok(None);
+        }
+        // A chunk frame whole in the network piece goes straight from it into the sink.
+        if let Some(out) = sink.as_deref_mut()
+            && self.buf.is_empty()
+        {
+            match self.decoder.peek_bedrock_chunk(&self.piece) {
+                Ok(Peek::Chunk { total, payload }) => {
+                    let start = out.len();
+                    let decoded = bedrock::decode_chunk_payload_into(
+                        self.piece.get(payload).unwrap_or_default(),
+                        out,
+                    );
+                    self.piece.advance(total);
+                    return match decoded {
+                        Ok(()) => {
+                            let appended = out.get(start..).unwrap_or_default();
+                            self.note_metrics(appended);
+                            Ok(Some(Decoded::Appended(appended.len())))
+                        }
+                        Err(e) => Err(self.stream_error(e)),
+                    };
+                }
+                Ok(Peek::Incomplete | Peek::Other) => {}
+                Err(e) => return Err(self.decode_error(e)),
+            }
         }
         let msg = match self.next_message() {
             Ok(Some(m)) => m,
             Ok(None) => return Ok(None),
-            Err(e) => {
-                let err = Error::new(
-                    ErrorKind::Decode,
-                    format!("malformed event-stream frame: {e}"),
-                )
-                .with_source(e);
-                self.discard();
-                return Err(self.fail(err));
-            }
+            Err(e) => return Err(self.decode_error(e)),
         };
         let event = match sink {
             Some(out) if msg.headers.is_bedrock_chunk() => {
@@ -281,24 +298,38 @@ impl ResponseStream {
                 },
             }),
         };
-        event.map(Some).map_err(|e| {
-            let err = match &e {
-                StreamError::Exception { kind, message, .. } => {
-                    Error::new(ErrorKind::Stream, message.clone())
-                        .with_code(kind.code().into_owned())
-                        .retryable(kind.is_retryable())
-                }
-                StreamError::Error { code, message } => {
-                    Error::new(ErrorKind::Stream, message.clone()).with_code(code.clone())
-                }
-                StreamError::Malformed(reason) => Error::new(
-                    ErrorKind::Decode,
-                    format!("malformed stream event: {reason}"),
-                ),
-            };
-            self.discard();
-            self.fail(err.with_source(e))
-        })
+        event.map(Some).map_err(|e| self.stream_error(e))
+    }
+
+    /// A frame that cannot be decoded ends the stream.
+    fn decode_error(&mut self, e: DecodeError) -> Error {
+        let err = Error::new(
+            ErrorKind::Decode,
+            format!("malformed event-stream frame: {e}"),
+        )
+        .with_source(e);
+        self.discard();
+        self.fail(err)
+    }
+
+    /// An in-stream exception, error message or malformed event ends the stream.
+    fn stream_error(&mut self, e: StreamError) -> Error {
+        let err = match &e {
+            StreamError::Exception { kind, message, .. } => {
+                Error::new(ErrorKind::Stream, message.clone())
+                    .with_code(kind.code().into_owned())
+                    .retryable(kind.is_retryable())
+            }
+            StreamError::Error { code, message } => {
+                Error::new(ErrorKind::Stream, message.clone()).with_code(code.clone())
+            }
+            StreamError::Malformed(reason) => Error::new(
+                ErrorKind::Decode,
+                format!("malformed stream event: {reason}"),
+            ),
+        };
+        self.discard();
+        self.fail(err.with_source(e))
     }
 
     /// Keeps `amazon-bedrock-invocationMetrics` when a chunk carries it (the last one does).

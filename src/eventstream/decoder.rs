@@ -91,6 +91,20 @@ pub enum DecodeError {
     TrailingBytes(usize),
 }
 
+/// What [`Decoder::peek_bedrock_chunk`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Peek {
+    /// The frame is not all there yet.
+    Incomplete,
+    /// A checked chunk frame of `total` bytes; its payload is `buf[payload]`.
+    Chunk {
+        total: usize,
+        payload: std::ops::Range<usize>,
+    },
+    /// Some other frame: decode it as a message.
+    Other,
+}
+
 /// Incremental frame decoder (the tokio-util `Decoder` contract).
 ///
 /// The prelude is checked as soon as its 12 bytes are present, so a corrupt or hostile length
@@ -173,6 +187,34 @@ impl Decoder {
             }
             None => Ok(None),
         }
+    }
+
+    /// Recognises, in place, a complete Bedrock `chunk` frame at the front of `buf` (the exact
+    /// header section every chunk carries) and checks its CRC, without creating a message:
+    /// for readers that copy the payload out anyway. Any other frame is left to
+    /// [`decode_bytes`](Self::decode_bytes) / [`decode`](Self::decode), which continue from
+    /// the prelude checked here.
+    pub(crate) fn peek_bedrock_chunk(&mut self, buf: &[u8]) -> Result<Peek, DecodeError> {
+        let Some(total) = self.frame_len(buf)? else {
+            return Ok(Peek::Incomplete);
+        };
+        let headers_end = PRELUDE_LEN + CHUNK_HEADERS_WIRE.len();
+        let crc_at = total - MESSAGE_CRC_LEN;
+        if read_u32(buf, 4) as usize != CHUNK_HEADERS_WIRE.len()
+            || buf.get(PRELUDE_LEN..headers_end) != Some(CHUNK_HEADERS_WIRE)
+        {
+            return Ok(Peek::Other);
+        }
+        let expected = read_u32(buf, crc_at);
+        let actual = crc32fast::hash(buf.get(..crc_at).unwrap_or_default());
+        if expected != actual {
+            return Err(DecodeError::MessageChecksumMismatch { expected, actual });
+        }
+        self.pending = None;
+        Ok(Peek::Chunk {
+            total,
+            payload: headers_end..crc_at,
+        })
     }
 
     /// The total length of a frame whose prelude was validated but whose remaining bytes have

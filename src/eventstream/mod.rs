@@ -13,6 +13,7 @@ pub mod bedrock;
 mod decoder;
 mod encoder;
 
+pub(crate) use decoder::Peek;
 pub use decoder::{DecodeError, Decoder};
 pub use encoder::{EncodeError, encode};
 

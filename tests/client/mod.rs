@@ -712,3 +712,79 @@ async fn chunks_appended_into_a_buffer_match_and_keep_metrics_and_earlier_bytes(
     assert_eq!(err.unwrap().code(), Some("ThrottlingException"));
     assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), 2);
 }
+
+#[tokio::test]
+async fn appending_reader_reports_bad_frames_and_keeps_what_came_before() {
+    use base64::Engine as _;
+    use bedrock_lite::eventstream::{HeaderValue, Message, bedrock, encode};
+    let wire = fixture(ENVOY_STREAM);
+    let first = u32::from_be_bytes(wire[..4].try_into().unwrap()) as usize;
+    let good = independent_chunks(&wire[..first]);
+    // A recorded frame, then the next one with a payload byte flipped (its CRC no longer
+    // matches); and a recorded frame, then a well-formed chunk frame whose base64 is not.
+    let mut corrupt = wire.clone();
+    corrupt[first + 100] ^= 0x01;
+    let chunk_headers = |m: Message| {
+        m.with_header(
+            ":event-type",
+            HeaderValue::String("chunk".to_owned().into()),
+        )
+        .with_header(
+            ":content-type",
+            HeaderValue::String("application/json".to_owned().into()),
+        )
+        .with_header(
+            ":message-type",
+            HeaderValue::String("event".to_owned().into()),
+        )
+    };
+    let mut bad_b64 = bytes::BytesMut::from(&wire[..first]);
+    encode(
+        &chunk_headers(Message::new(&br#"{"bytes":"!!!!"}"#[..])),
+        &mut bad_b64,
+    )
+    .unwrap();
+    assert!(
+        bedrock::parse_event(&chunk_headers(Message::new(&br#"{"bytes":"!!!!"}"#[..]))).is_err()
+    );
+    for (model, body) in [("my.crc", &corrupt[..]), ("my.b64", &bad_b64[..])] {
+        let cassette = Cassette {
+            name: model.into(),
+            description: String::new(),
+            source: None,
+            interactions: vec![Interaction {
+                request: RequestMatcher {
+                    method: "POST".into(),
+                    path: format!("/model/{model}/invoke-with-response-stream"),
+                    query: Default::default(),
+                    body_contains: None,
+                },
+                response: RecordedResponse {
+                    status: 200,
+                    headers: vec![(
+                        "content-type".into(),
+                        "application/vnd.amazon.eventstream".into(),
+                    )],
+                    body: Body::Chunks(vec![Piece {
+                        delay_ms: 0,
+                        kind: PieceKind::Base64(
+                            base64::engine::general_purpose::STANDARD.encode(body),
+                        ),
+                    }]),
+                },
+                repeat: true,
+            }],
+        };
+        let fake = FakeBedrock::builder().cassette(cassette).start().unwrap();
+        let client = builder(&fake).build().unwrap();
+        let mut stream = open(&client, model, "{}").await;
+        let (out, err) = collect_into(&mut stream).await;
+        assert_eq!(
+            err.expect("a bad frame").kind(),
+            ErrorKind::Decode,
+            "{model}"
+        );
+        assert_eq!(out, [&good[0][..], b"\n"].concat(), "{model}");
+        assert!(stream.next_event().await.unwrap().is_none(), "{model}");
+    }
+}
