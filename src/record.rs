@@ -67,6 +67,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use crate::cassette::RequestMatcher;
 #[cfg(feature = "record")]
 use crate::cassette::{Body, Cassette, Interaction, Piece, PieceKind, RecordedResponse};
+use crate::sigv4::percent_decode_text;
 
 /// Writes cassettes into a directory.
 #[cfg(feature = "record")]
@@ -74,28 +75,6 @@ use crate::cassette::{Body, Cassette, Interaction, Piece, PieceKind, RecordedRes
 pub(crate) struct Recorder {
     dir: PathBuf,
     seq: AtomicU64,
-}
-
-/// Percent-decodes a path or query component.
-pub(crate) fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while let Some(&c) = b.get(i) {
-        if c == b'%'
-            && let Some(v) = b
-                .get(i + 1..i + 3)
-                .and_then(|h| std::str::from_utf8(h).ok())
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(c);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// A request matcher for a wire path and query.
@@ -107,11 +86,11 @@ pub(crate) fn matcher(method: &str, path: &str, query: Option<&str>) -> RequestM
         .filter(|p| !p.is_empty())
     {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        q.insert(percent_decode(k), percent_decode(v));
+        q.insert(percent_decode_text(k), percent_decode_text(v));
     }
     RequestMatcher {
         method: method.to_owned(),
-        path: percent_decode(path),
+        path: percent_decode_text(path),
         query: q,
         body_contains: None,
     }

@@ -10,6 +10,7 @@ use hyper::body::{Body, Frame, SizeHint};
 use tokio::sync::mpsc;
 
 use crate::cassette::{Cassette, Interaction, RequestMatcher};
+use crate::sigv4::percent_decode_text;
 
 /// All interactions, in serving order, with their used-up flags.
 #[derive(Debug)]
@@ -44,12 +45,12 @@ impl<'a> Target<'a> {
             .filter(|p| !p.is_empty())
             .map(|pair| {
                 let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-                (percent_decode(k), percent_decode(v))
+                (percent_decode_text(k), percent_decode_text(v))
             })
             .collect();
         Self {
             method,
-            path: percent_decode(path),
+            path: percent_decode_text(path),
             query,
             body,
         }
@@ -137,37 +138,6 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     needle.is_empty() || haystack.windows(needle.len()).any(|w| w == needle)
 }
 
-/// Decodes `%XX` escapes; malformed escapes stay as they are. `+` is left alone (RFC 3986).
-pub(super) fn percent_decode(s: &str) -> String {
-    fn hex(b: u8) -> Option<u8> {
-        match b {
-            b'0'..=b'9' => Some(b - b'0'),
-            b'a'..=b'f' => Some(b - b'a' + 10),
-            b'A'..=b'F' => Some(b - b'A' + 10),
-            _ => None,
-        }
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b == b'%' {
-            let pair = bytes
-                .get(i + 1)
-                .and_then(|&h| hex(h))
-                .zip(bytes.get(i + 2).and_then(|&l| hex(l)));
-            if let Some((h, l)) = pair {
-                out.push(h << 4 | l);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// A response body: whole (sent with `Content-Length`) or streamed piece by piece (chunked).
 #[derive(Debug)]
 pub(super) enum ReplyBody {
@@ -222,14 +192,14 @@ mod tests {
     #[test]
     fn percent_decode_handles_labels_and_junk() {
         assert_eq!(
-            percent_decode(
+            percent_decode_text(
                 "/model/arn%3Aaws%3Abedrock%3Aus-east-1%3A1%3Aapplication-inference-profile%2Fabc/invoke"
             ),
             "/model/arn:aws:bedrock:us-east-1:1:application-inference-profile/abc/invoke"
         );
-        assert_eq!(percent_decode("a%2"), "a%2");
-        assert_eq!(percent_decode("a%zz%41"), "a%zzA");
-        assert_eq!(percent_decode("a+b"), "a+b");
+        assert_eq!(percent_decode_text("a%2"), "a%2");
+        assert_eq!(percent_decode_text("a%zz%41"), "a%zzA");
+        assert_eq!(percent_decode_text("a+b"), "a+b");
     }
 
     fn interaction(

@@ -58,7 +58,7 @@ pub(super) fn uri_encode_into(out: &mut String, input: &[u8], keep_slash: bool) 
 
 /// Decodes `%XY` escapes (invalid escapes are kept literally); `+` becomes a space when
 /// `plus_as_space`, as `application/x-www-form-urlencoded` query parsing does.
-fn percent_decode(input: &str, plus_as_space: bool) -> Vec<u8> {
+pub(crate) fn percent_decode(input: &str, plus_as_space: bool) -> Vec<u8> {
     let bytes = input.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -77,6 +77,12 @@ fn percent_decode(input: &str, plus_as_space: bool) -> Vec<u8> {
         i += 1;
     }
     out
+}
+
+/// [`percent_decode`] of a path or query component (`+` kept), as text; bytes that are not
+/// UTF-8 become U+FFFD. What the fake server and record mode match requests on.
+pub(crate) fn percent_decode_text(input: &str) -> String {
+    String::from_utf8_lossy(&percent_decode(input, false)).into_owned()
 }
 
 /// Removes `.` and `..` segments and empty segments, keeping a leading and a trailing `/`

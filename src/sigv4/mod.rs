@@ -18,6 +18,8 @@ use zeroize::Zeroizing;
 
 mod canonical_request;
 
+pub(crate) use canonical_request::percent_decode_text;
+
 use canonical_request::{
     canonical_query, canonical_uri, collect_headers, hex_array, write_headers,
 };
