@@ -28,6 +28,32 @@ async fn open(client: &Client, model: &str, body: &'static str) -> ResponseStrea
         .expect("the stream starts")
 }
 
+/// A cassette answering every stream request for `model` with these pieces.
+fn stream_cassette(model: &str, pieces: Vec<Piece>) -> Cassette {
+    Cassette {
+        name: model.into(),
+        description: String::new(),
+        source: None,
+        interactions: vec![Interaction {
+            request: RequestMatcher {
+                method: "POST".into(),
+                path: format!("/model/{model}/invoke-with-response-stream"),
+                query: Default::default(),
+                body_contains: None,
+            },
+            response: RecordedResponse {
+                status: 200,
+                headers: vec![(
+                    "content-type".into(),
+                    "application/vnd.amazon.eventstream".into(),
+                )],
+                body: Body::Chunks(pieces),
+            },
+            repeat: true,
+        }],
+    }
+}
+
 async fn collect(stream: &mut ResponseStream) -> (Vec<Vec<u8>>, Option<bedrock_lite::Error>) {
     let mut chunks = Vec::new();
     loop {
@@ -628,28 +654,7 @@ async fn frames_straddling_network_pieces_decode_exactly() {
         at += n;
         i += 1;
     }
-    let cassette = Cassette {
-        name: "straddling".into(),
-        description: String::new(),
-        source: None,
-        interactions: vec![Interaction {
-            request: RequestMatcher {
-                method: "POST".into(),
-                path: "/model/my.model/invoke-with-response-stream".into(),
-                query: Default::default(),
-                body_contains: None,
-            },
-            response: RecordedResponse {
-                status: 200,
-                headers: vec![(
-                    "content-type".into(),
-                    "application/vnd.amazon.eventstream".into(),
-                )],
-                body: Body::Chunks(pieces),
-            },
-            repeat: true,
-        }],
-    };
+    let cassette = stream_cassette("my.model", pieces);
     let fake = FakeBedrock::builder().cassette(cassette).start().unwrap();
     let client = builder(&fake).build().unwrap();
     let mut stream = open(&client, "my.model", "{}").await;
@@ -748,33 +753,13 @@ async fn appending_reader_reports_bad_frames_and_keeps_what_came_before() {
         bedrock::parse_event(&chunk_headers(Message::new(&br#"{"bytes":"!!!!"}"#[..]))).is_err()
     );
     for (model, body) in [("my.crc", &corrupt[..]), ("my.b64", &bad_b64[..])] {
-        let cassette = Cassette {
-            name: model.into(),
-            description: String::new(),
-            source: None,
-            interactions: vec![Interaction {
-                request: RequestMatcher {
-                    method: "POST".into(),
-                    path: format!("/model/{model}/invoke-with-response-stream"),
-                    query: Default::default(),
-                    body_contains: None,
-                },
-                response: RecordedResponse {
-                    status: 200,
-                    headers: vec![(
-                        "content-type".into(),
-                        "application/vnd.amazon.eventstream".into(),
-                    )],
-                    body: Body::Chunks(vec![Piece {
-                        delay_ms: 0,
-                        kind: PieceKind::Base64(
-                            base64::engine::general_purpose::STANDARD.encode(body),
-                        ),
-                    }]),
-                },
-                repeat: true,
+        let cassette = stream_cassette(
+            model,
+            vec![Piece {
+                delay_ms: 0,
+                kind: PieceKind::Base64(base64::engine::general_purpose::STANDARD.encode(body)),
             }],
-        };
+        );
         let fake = FakeBedrock::builder().cassette(cassette).start().unwrap();
         let client = builder(&fake).build().unwrap();
         let mut stream = open(&client, model, "{}").await;

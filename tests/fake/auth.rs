@@ -13,6 +13,14 @@ const BODY: &[u8] = br#"{"messages":[{"role":"user","content":"hi"}],"anthropic_
 const ARN_INVOKE: &str = "/model/arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Aapplication-inference-profile%2Fjf2sje1c0jnb/invoke";
 const SIGNATURE_MISMATCH: &str = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
 
+/// Sends the ARN invoke signed with `signing`.
+async fn invoke_signed(fake: &FakeBedrock, signing: &Signing<'_>) -> reqwest::Response {
+    signed(fake, "POST", ARN_INVOKE, BODY, signing)
+        .send()
+        .await
+        .expect("the fake answers")
+}
+
 async fn assert_rejected(resp: reqwest::Response, code: &str, message: &str) {
     let headers = resp.headers().clone();
     let (status, got_code, json) = error_parts(resp).await;
@@ -84,10 +92,7 @@ async fn configured_credentials_and_session_tokens() {
         secret: "other-secret",
         ..Signing::default()
     };
-    let resp = signed(&fake, "POST", ARN_INVOKE, BODY, &other)
-        .send()
-        .await
-        .unwrap();
+    let resp = invoke_signed(&fake, &other).await;
     assert_eq!(resp.status(), 200);
 
     let temp = Signing {
@@ -96,10 +101,7 @@ async fn configured_credentials_and_session_tokens() {
         session_token: Some("the-session-token"),
         ..Signing::default()
     };
-    let resp = signed(&fake, "POST", ARN_INVOKE, BODY, &temp)
-        .send()
-        .await
-        .unwrap();
+    let resp = invoke_signed(&fake, &temp).await;
     assert_eq!(resp.status(), 200);
     let sent = fake.requests().pop().unwrap();
     assert_eq!(
@@ -111,10 +113,7 @@ async fn configured_credentials_and_session_tokens() {
         session_token: Some("stolen"),
         ..temp.clone()
     };
-    let resp = signed(&fake, "POST", ARN_INVOKE, BODY, &wrong_token)
-        .send()
-        .await
-        .unwrap();
+    let resp = invoke_signed(&fake, &wrong_token).await;
     assert_rejected(
         resp,
         "UnrecognizedClientException",
@@ -130,10 +129,7 @@ async fn wrong_secret_is_an_invalid_signature() {
         secret: "not-the-secret",
         ..Signing::default()
     };
-    let resp = signed(&fake, "POST", ARN_INVOKE, BODY, &signing)
-        .send()
-        .await
-        .unwrap();
+    let resp = invoke_signed(&fake, &signing).await;
     assert_rejected(resp, "InvalidSignatureException", SIGNATURE_MISMATCH).await;
 }
 
@@ -144,10 +140,7 @@ async fn unknown_access_key_is_unrecognized() {
         access_key_id: "AKIAUNKNOWN",
         ..Signing::default()
     };
-    let resp = signed(&fake, "POST", ARN_INVOKE, BODY, &signing)
-        .send()
-        .await
-        .unwrap();
+    let resp = invoke_signed(&fake, &signing).await;
     assert_rejected(
         resp,
         "UnrecognizedClientException",
@@ -259,10 +252,7 @@ async fn scope_service_date_and_region_are_checked() {
         service: "bedrock-runtime",
         ..Signing::default()
     };
-    let resp = signed(&fake, "POST", ARN_INVOKE, BODY, &wrong_service)
-        .send()
-        .await
-        .unwrap();
+    let resp = invoke_signed(&fake, &wrong_service).await;
     let (status, code, json) = error_parts(resp).await;
     assert_eq!((status, code.as_str()), (403, "InvalidSignatureException"));
     assert!(
@@ -274,10 +264,7 @@ async fn scope_service_date_and_region_are_checked() {
         region: "eu-west-1",
         ..Signing::default()
     };
-    let resp = signed(&fake, "POST", ARN_INVOKE, BODY, &wrong_region)
-        .send()
-        .await
-        .unwrap();
+    let resp = invoke_signed(&fake, &wrong_region).await;
     let (status, code, _) = error_parts(resp).await;
     assert_eq!((status, code.as_str()), (403, "InvalidSignatureException"));
 
@@ -330,10 +317,7 @@ async fn old_and_current_signing_times_are_both_accepted() {
             time,
             ..Signing::default()
         };
-        let resp = signed(&fake, "POST", ARN_INVOKE, BODY, &signing)
-            .send()
-            .await
-            .unwrap();
+        let resp = invoke_signed(&fake, &signing).await;
         assert_eq!(resp.status(), 200);
     }
 }
