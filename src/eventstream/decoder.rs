@@ -409,6 +409,20 @@ mod tests {
     }
 
     #[test]
+    fn pushing_onto_shared_chunk_headers_copies_them_first() {
+        let mut headers = Headers::from_static(&CHUNK_HEADERS);
+        assert!(headers.is_bedrock_chunk());
+        headers.push(Header {
+            name: ByteStr::from_static("extra"),
+            value: HeaderValue::Bool(true),
+        });
+        assert!(!headers.is_bedrock_chunk());
+        assert_eq!(headers.len(), 4);
+        assert_eq!(&headers[..3], &CHUNK_HEADERS[..]);
+        assert_eq!(CHUNK_HEADERS.len(), 3, "the shared list is untouched");
+    }
+
+    #[test]
     fn needs_the_whole_prelude() {
         let mut buf = BytesMut::from(&[0u8; 11][..]);
         assert_eq!(Decoder::new().decode(&mut buf), Ok(None));
