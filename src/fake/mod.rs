@@ -196,6 +196,20 @@ impl FakeBedrock {
     pub fn endpoint_url(&self) -> String {
         format!("http://{}", self.addr())
     }
+    /// A client builder aimed at this fake: its endpoint, the demo keys, its region (or
+    /// `us-east-1` when it accepts any) and an empty environment, so no variable or profile of
+    /// the machine running it leaks in. Adjust it like any builder before `build()`.
+    pub fn client_builder(&self) -> crate::ClientBuilder {
+        crate::Client::builder()
+            .environment(crate::Environment::from_vars(Vec::<(String, String)>::new()))
+            .region(self.state.auth.region.as_deref().unwrap_or("us-east-1"))
+            .credentials(crate::Credentials::new(
+                DEMO_ACCESS_KEY_ID,
+                DEMO_SECRET_ACCESS_KEY,
+                None,
+            ))
+            .endpoint_url(self.endpoint_url())
+    }
     /// Requests received so far (rejected ones included), oldest first.
     pub fn requests(&self) -> Vec<ReceivedRequest> {
         lock(&self.state.requests).clone()

@@ -611,20 +611,11 @@ async fn a_slow_invoke_times_out_once_without_retrying() {
 
 #[tokio::test]
 async fn connection_refused_is_retried_then_reported() {
+    // A client aimed at a fake that then goes away: its port refuses connections.
     let fake = fake();
-    let port = fake.addr().port();
+    let aimed = builder(&fake).retry_base_delay(Duration::from_millis(1));
     drop(fake);
-    let client = Client::builder()
-        .environment(Environment::from_vars(Vec::<(String, String)>::new()))
-        .credentials(Credentials::new(
-            DEMO_ACCESS_KEY_ID,
-            DEMO_SECRET_ACCESS_KEY,
-            None,
-        ))
-        .endpoint_url(format!("http://127.0.0.1:{port}"))
-        .retry_base_delay(Duration::from_millis(1))
-        .build()
-        .unwrap();
+    let client = aimed.build().unwrap();
     let err = client
         .invoke_model(InvokeRequest::new("anthropic.claude-v2", "{}"))
         .await

@@ -2,13 +2,10 @@
 //! and the recorded ARN and stream scenarios come through.
 
 use bedrock_lite::fake::{DEMO_ACCESS_KEY_ID, DEMO_SECRET_ACCESS_KEY, FakeBedrock};
-use bedrock_lite::{Client, Credentials, Environment, InvokeRequest, StreamEvent};
+use bedrock_lite::{Client, Credentials, InvokeRequest, StreamEvent};
 
 fn client(fake: &FakeBedrock, credentials: Credentials) -> Client {
-    Client::builder()
-        .environment(Environment::from_vars(Vec::<(String, String)>::new()))
-        .endpoint_url(fake.endpoint_url())
-        .region("us-east-1")
+    fake.client_builder()
         .credentials(credentials)
         .max_attempts(1)
         .build()

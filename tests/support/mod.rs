@@ -4,8 +4,8 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use bedrock_lite::fake::{DEMO_ACCESS_KEY_ID, DEMO_SECRET_ACCESS_KEY, FakeBedrock};
-use bedrock_lite::{Client, ClientBuilder, Credentials, Environment};
+use bedrock_lite::ClientBuilder;
+use bedrock_lite::fake::FakeBedrock;
 
 /// A fake with the built-in cassettes.
 pub(crate) fn fake() -> FakeBedrock {
@@ -17,15 +17,7 @@ pub(crate) fn fake() -> FakeBedrock {
 
 /// A builder pointed at `fake` with the demo keys, an empty environment and fast retries.
 pub(crate) fn builder(fake: &FakeBedrock) -> ClientBuilder {
-    Client::builder()
-        .environment(Environment::from_vars(Vec::<(String, String)>::new()))
-        .region("us-east-1")
-        .credentials(Credentials::new(
-            DEMO_ACCESS_KEY_ID,
-            DEMO_SECRET_ACCESS_KEY,
-            None,
-        ))
-        .endpoint_url(fake.endpoint_url())
+    fake.client_builder()
         .retry_base_delay(Duration::from_millis(5))
 }
 

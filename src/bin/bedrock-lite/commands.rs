@@ -4,8 +4,8 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use bedrock_lite::{
-    Appended, Client, Credentials, Environment, Error, ErrorKind, InvokeRequest,
-    ListFoundationModelsRequest, StreamEvent,
+    Appended, Client, Environment, Error, ErrorKind, InvokeRequest, ListFoundationModelsRequest,
+    StreamEvent,
 };
 
 use crate::args::{Command, Global, Invoke};
@@ -414,20 +414,13 @@ async fn chat(
 
 /// The README's main job: the seed guide's walk-through against the built-in fake Bedrock.
 async fn crate_demo() -> Outcome {
-    use bedrock_lite::fake::{DEMO_ACCESS_KEY_ID, DEMO_SECRET_ACCESS_KEY, FakeBedrock};
+    use bedrock_lite::fake::FakeBedrock;
     let fake = FakeBedrock::builder()
         .builtin_cassettes()
         .start()
         .map_err(|e| Failure::local(format!("cannot start the local fake Bedrock: {e}")))?;
-    let client = Client::builder()
-        .environment(Environment::from_vars(Vec::<(String, String)>::new()))
-        .region("us-east-1")
-        .credentials(Credentials::new(
-            DEMO_ACCESS_KEY_ID,
-            DEMO_SECRET_ACCESS_KEY,
-            None,
-        ))
-        .endpoint_url(fake.endpoint_url())
+    let client = fake
+        .client_builder()
         .build()
         .map_err(|e| Failure::local(e.to_string()))?;
     let mut out = io::stdout();
