@@ -30,6 +30,14 @@ fn run(mut cmd: Command, args: &[&str]) -> Output {
     cmd.args(args).output().expect("the binary runs")
 }
 
+/// `bedrock-lite OPERATION --model-id MODEL --body BODY OUTFILE` against `fake`.
+fn invoke(fake: &FakeBedrock, operation: &str, model: &str, body: &str, outfile: &str) -> Output {
+    run(
+        cli(fake),
+        &[operation, "--model-id", model, "--body", body, outfile],
+    )
+}
+
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
@@ -44,16 +52,12 @@ fn invoke_model_writes_the_body_and_prints_only_the_content_type() {
     let fake = fake();
     let dir = temp_dir("cli-invoke");
     let outfile = dir.join("out.json");
-    let out = run(
-        cli(&fake),
-        &[
-            "invoke-model",
-            "--model-id",
-            "anthropic.claude-v2",
-            "--body",
-            JOKE,
-            outfile.to_str().unwrap(),
-        ],
+    let out = invoke(
+        &fake,
+        "invoke-model",
+        "anthropic.claude-v2",
+        JOKE,
+        outfile.to_str().unwrap(),
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(
@@ -149,17 +153,7 @@ fn bodies_are_sent_byte_for_byte() {
         (fileb_arg.as_str(), &bin[..]),
         ("plain ünïcode\n", "plain ünïcode\n".as_bytes()),
     ] {
-        let out = run(
-            cli(&fake),
-            &[
-                "invoke-model",
-                "--model-id",
-                "anthropic.claude-v2",
-                "--body",
-                body,
-                o,
-            ],
-        );
+        let out = invoke(&fake, "invoke-model", "anthropic.claude-v2", body, o);
         assert!(out.status.success(), "{}", text(&out.stderr));
         assert_eq!(fake.requests().last().unwrap().body, expected, "{body}");
     }
@@ -191,16 +185,12 @@ fn stream_writes_each_chunk_and_a_newline() {
     let fake = fake();
     let dir = temp_dir("cli-stream");
     let outfile = dir.join("stream.jsonl");
-    let out = run(
-        cli(&fake),
-        &[
-            "invoke-model-with-response-stream",
-            "--model-id",
-            SONNET_45,
-            "--body",
-            "{}",
-            outfile.to_str().unwrap(),
-        ],
+    let out = invoke(
+        &fake,
+        "invoke-model-with-response-stream",
+        SONNET_45,
+        "{}",
+        outfile.to_str().unwrap(),
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(
@@ -224,16 +214,12 @@ fn stream_exception_exits_non_zero_and_keeps_the_lines() {
     let fake = fake();
     let dir = temp_dir("cli-exc");
     let outfile = dir.join("partial.jsonl");
-    let out = run(
-        cli(&fake),
-        &[
-            "invoke-model-with-response-stream",
-            "--model-id",
-            "test.stream-exception",
-            "--body",
-            "{}",
-            outfile.to_str().unwrap(),
-        ],
+    let out = invoke(
+        &fake,
+        "invoke-model-with-response-stream",
+        "test.stream-exception",
+        "{}",
+        outfile.to_str().unwrap(),
     );
     assert_eq!(out.status.code(), Some(254));
     let err = text(&out.stderr);
@@ -244,16 +230,12 @@ fn stream_exception_exits_non_zero_and_keeps_the_lines() {
     assert!(written.ends_with('\n'));
     assert_eq!(fake.requests().len(), 1);
 
-    let out = run(
-        cli(&fake),
-        &[
-            "invoke-model-with-response-stream",
-            "--model-id",
-            "test.stream-throttle",
-            "--body",
-            "{}",
-            "-",
-        ],
+    let out = invoke(
+        &fake,
+        "invoke-model-with-response-stream",
+        "test.stream-throttle",
+        "{}",
+        "-",
     );
     assert_eq!(out.status.code(), Some(254));
     assert!(text(&out.stderr).contains("ThrottlingException"));
@@ -265,16 +247,12 @@ fn service_errors_name_their_type_and_make_only_allowed_requests() {
     let fake = fake();
     let dir = temp_dir("cli-err");
     let outfile = dir.join("never.json");
-    let out = run(
-        cli(&fake),
-        &[
-            "invoke-model",
-            "--model-id",
-            "does-not-exist",
-            "--body",
-            "{}",
-            outfile.to_str().unwrap(),
-        ],
+    let out = invoke(
+        &fake,
+        "invoke-model",
+        "does-not-exist",
+        "{}",
+        outfile.to_str().unwrap(),
     );
     assert_eq!(out.status.code(), Some(254));
     let err = text(&out.stderr);
@@ -291,34 +269,14 @@ fn service_errors_name_their_type_and_make_only_allowed_requests() {
 
     let fake = crate::support::fake();
     let start = Instant::now();
-    let out = run(
-        cli(&fake),
-        &[
-            "invoke-model",
-            "--model-id",
-            "test.unavailable",
-            "--body",
-            "{}",
-            "-",
-        ],
-    );
+    let out = invoke(&fake, "invoke-model", "test.unavailable", "{}", "-");
     assert_eq!(out.status.code(), Some(254));
     assert!(text(&out.stderr).contains("ServiceUnavailableException"));
     assert_eq!(fake.requests().len(), 3, "3 attempts in all");
     assert!(start.elapsed() < Duration::from_secs(30));
 
     let fake = crate::support::fake();
-    let out = run(
-        cli(&fake),
-        &[
-            "invoke-model",
-            "--model-id",
-            "test.throttle-then-ok",
-            "--body",
-            "{}",
-            "-",
-        ],
-    );
+    let out = invoke(&fake, "invoke-model", "test.throttle-then-ok", "{}", "-");
     assert!(out.status.success());
     assert_eq!(fake.requests().len(), 3);
 }
