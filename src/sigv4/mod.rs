@@ -188,14 +188,25 @@ pub fn sign(
     req: &SignableRequest<'_>,
     params: &SigningParams<'_>,
 ) -> Result<SigningOutput, SigningError> {
-    let date = DateTime::from_system_time(params.time)?;
+    let amz = DateTime::from_system_time(params.time)?.amz_date_bytes();
+    let amz_date = amz_text(&amz);
     let key = derive_signing_key(
         params.identity.secret_access_key,
-        &date.date(),
+        day_of(amz_date),
         params.region,
         params.service,
     );
-    sign_with_key(req, params, &date, &key)
+    sign_with_key(req, params, amz_date, &key)
+}
+
+/// The `YYYYMMDDTHHMMSSZ` bytes as text (they are ASCII digits, `T` and `Z`).
+fn amz_text(amz: &[u8; 16]) -> &str {
+    std::str::from_utf8(amz).unwrap_or_default()
+}
+
+/// `YYYYMMDD` of an `x-amz-date` value: the date of the credential scope.
+fn day_of(amz_date: &str) -> &str {
+    amz_date.get(..8).unwrap_or_default()
 }
 
 /// kSecret = secret; kDate = HMAC("AWS4" + kSecret, Date); kRegion = HMAC(kDate, Region);
@@ -234,7 +245,7 @@ fn hmac(key: &[u8], data: &[u8]) -> Zeroizing<[u8; 32]> {
 fn sign_with_key(
     req: &SignableRequest<'_>,
     params: &SigningParams<'_>,
-    date: &DateTime,
+    amz_date: &str,
     key: &HmacSha256,
 ) -> Result<SigningOutput, SigningError> {
     let settings = params.settings;
@@ -249,9 +260,6 @@ fn sign_with_key(
         Payload::Hash(h) => h,
         Payload::Unsigned => "UNSIGNED-PAYLOAD",
     };
-    let amz_date_buf = date.amz_date_bytes();
-    // Digits, `T` and `Z` only.
-    let amz_date = std::str::from_utf8(&amz_date_buf).unwrap_or_default();
 
     // Headers the signer owns replace whatever the request carried.
     let token = params.identity.session_token;
@@ -297,7 +305,7 @@ fn sign_with_key(
     let signed_headers = cr.get(signed_at..signed_end).unwrap_or_default();
 
     // StringToSign = Algorithm + \n + RequestDateTime + \n + CredentialScope + \n + HashedCanonicalRequest
-    let day = amz_date.get(..8).unwrap_or_default();
+    let day = day_of(amz_date);
     let scope_parts = [
         day,
         "/",
@@ -353,7 +361,7 @@ fn sign_with_key(
 
 struct CachedKey {
     secret: Zeroizing<String>,
-    date: [u8; 8],
+    date: String,
     region: String,
     service: String,
     key: HmacSha256,
@@ -384,44 +392,39 @@ impl Signer {
         req: &SignableRequest<'_>,
         params: &SigningParams<'_>,
     ) -> Result<SigningOutput, SigningError> {
-        let date = DateTime::from_system_time(params.time)?;
-        let day = date.date_bytes();
+        let amz = DateTime::from_system_time(params.time)?.amz_date_bytes();
+        let amz_date = amz_text(&amz);
+        let day = day_of(amz_date);
         let key = {
             let mut cache = self
                 .cache
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
-            let hit = cache.as_ref().is_some_and(|c| {
-                c.date == day
-                    && c.region == params.region
-                    && c.service == params.service
-                    && c.secret.as_str() == params.identity.secret_access_key
-            });
-            if !hit {
-                *cache = Some(CachedKey {
+            let entry = match &mut *cache {
+                Some(c)
+                    if c.date == day
+                        && c.region == params.region
+                        && c.service == params.service
+                        && c.secret.as_str() == params.identity.secret_access_key =>
+                {
+                    c
+                }
+                slot => slot.insert(CachedKey {
                     secret: Zeroizing::new(params.identity.secret_access_key.to_owned()),
-                    date: day,
+                    date: day.to_owned(),
                     region: params.region.to_owned(),
                     service: params.service.to_owned(),
                     key: derive_signing_key(
                         params.identity.secret_access_key,
-                        &date.date(),
+                        day,
                         params.region,
                         params.service,
                     ),
-                });
-            }
-            match cache.as_ref() {
-                Some(c) => c.key.clone(),
-                None => derive_signing_key(
-                    params.identity.secret_access_key,
-                    &date.date(),
-                    params.region,
-                    params.service,
-                ),
-            }
+                }),
+            };
+            entry.key.clone()
         };
-        sign_with_key(req, params, &date, &key)
+        sign_with_key(req, params, amz_date, &key)
     }
 }
 
@@ -483,16 +486,6 @@ impl DateTime {
         put(11, 2, self.minute);
         put(13, 2, self.second);
         out
-    }
-
-    fn date_bytes(&self) -> [u8; 8] {
-        let mut out = [0u8; 8];
-        out.copy_from_slice(&self.amz_date_bytes()[..8]);
-        out
-    }
-
-    fn date(&self) -> String {
-        String::from_utf8_lossy(&self.date_bytes()).into_owned()
     }
 
     fn amz_date(&self) -> String {
