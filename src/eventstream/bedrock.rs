@@ -191,33 +191,32 @@ fn chunk_base64_fast(payload: &[u8]) -> Option<&[u8]> {
 
 /// Decodes a chunk payload `{"bytes":"<base64>", …}` into the bytes it carries.
 pub fn decode_chunk_payload(payload: &[u8]) -> Result<Bytes, StreamError> {
-    if let Some(b64) = chunk_base64_fast(payload)
-        && let Some(raw) = super::b64::decode(b64)
-    {
-        return Ok(Bytes::from(raw));
-    }
-    let chunk: ChunkPayload<'_> = serde_json::from_slice(payload)
-        .map_err(|_| StreamError::Malformed(MalformedReason::InvalidChunkJson))?;
-    super::b64::decode(chunk.bytes.as_bytes())
-        .map(Bytes::from)
-        .ok_or(StreamError::Malformed(MalformedReason::InvalidBase64))
+    with_chunk_base64(payload, |b64| super::b64::decode(b64).map(Bytes::from))
 }
 
 /// Like [`decode_chunk_payload`], but appends the bytes to `out` instead of allocating; on an
 /// error `out` is left as it was.
 pub fn decode_chunk_payload_into(payload: &[u8], out: &mut Vec<u8>) -> Result<(), StreamError> {
+    with_chunk_base64(payload, |b64| {
+        super::b64::decode_into(b64, out).then_some(())
+    })
+}
+
+/// Runs `decode` on the base64 text of a chunk payload: found without a JSON parser when the
+/// payload has Bedrock's exact shape and that text decodes, else through serde_json (which
+/// also undoes JSON escapes).
+fn with_chunk_base64<T>(
+    payload: &[u8],
+    mut decode: impl FnMut(&[u8]) -> Option<T>,
+) -> Result<T, StreamError> {
     if let Some(b64) = chunk_base64_fast(payload)
-        && super::b64::decode_into(b64, out)
+        && let Some(decoded) = decode(b64)
     {
-        return Ok(());
+        return Ok(decoded);
     }
     let chunk: ChunkPayload<'_> = serde_json::from_slice(payload)
         .map_err(|_| StreamError::Malformed(MalformedReason::InvalidChunkJson))?;
-    if super::b64::decode_into(chunk.bytes.as_bytes(), out) {
-        Ok(())
-    } else {
-        Err(StreamError::Malformed(MalformedReason::InvalidBase64))
-    }
+    decode(chunk.bytes.as_bytes()).ok_or(StreamError::Malformed(MalformedReason::InvalidBase64))
 }
 
 /// Turns one message into a typed event or error.
