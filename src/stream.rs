@@ -241,12 +241,12 @@ impl ResponseStream {
         }))
     }
 
-    fn next_decoded(&mut self, mut sink: Option<&mut Vec<u8>>) -> Result<Option<Decoded>> {
+    fn next_decoded(&mut self, sink: Option<&mut Vec<u8>>) -> Result<Option<Decoded>> {
         if self.done && self.buf.is_empty() && self.piece.is_empty() {
             return Ok(None);
         }
         // A chunk frame whole in the network piece goes straight from it into the sink.
-        if let Some(out) = sink.as_deref_mut()
+        if let Some(out) = sink
             && self.buf.is_empty()
         {
             match self.decoder.peek_bedrock_chunk(&self.piece) {
@@ -275,29 +275,21 @@ impl ResponseStream {
             Ok(None) => return Ok(None),
             Err(e) => return Err(self.decode_error(e)),
         };
-        let event = match sink {
-            Some(out) if msg.headers.is_bedrock_chunk() => {
-                let start = out.len();
-                bedrock::decode_chunk_payload_into(&msg.payload, out).map(|()| {
-                    let appended = out.get(start..).unwrap_or_default();
-                    self.note_metrics(appended);
-                    Decoded::Appended(appended.len())
-                })
+        // Here (other frames, and chunk frames that straddled two reads) the message is
+        // decoded on its own; `next_buffered_into` copies a chunk's bytes on.
+        let event = bedrock::parse_event(&msg).map(|ev| match ev {
+            Event::Chunk(bytes) => {
+                self.note_metrics(&bytes);
+                Decoded::Chunk(bytes)
             }
-            _ => bedrock::parse_event(&msg).map(|ev| match ev {
-                Event::Chunk(bytes) => {
-                    self.note_metrics(&bytes);
-                    Decoded::Chunk(bytes)
-                }
-                Event::Unknown {
-                    event_type,
-                    payload,
-                } => Decoded::Unknown {
-                    event_type,
-                    payload,
-                },
-            }),
-        };
+            Event::Unknown {
+                event_type,
+                payload,
+            } => Decoded::Unknown {
+                event_type,
+                payload,
+            },
+        });
         event.map(Some).map_err(|e| self.stream_error(e))
     }
 
