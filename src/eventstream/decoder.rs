@@ -198,18 +198,12 @@ impl Decoder {
         let Some(total) = self.frame_len(buf)? else {
             return Ok(Peek::Incomplete);
         };
-        let headers_end = PRELUDE_LEN + CHUNK_HEADERS_WIRE.len();
-        let crc_at = total - MESSAGE_CRC_LEN;
-        if read_u32(buf, 4) as usize != CHUNK_HEADERS_WIRE.len()
-            || buf.get(PRELUDE_LEN..headers_end) != Some(CHUNK_HEADERS_WIRE)
-        {
+        let headers_end = headers_end(buf);
+        if !is_chunk_section(buf, headers_end) {
             return Ok(Peek::Other);
         }
-        let expected = read_u32(buf, crc_at);
-        let actual = crc32fast::hash(buf.get(..crc_at).unwrap_or_default());
-        if expected != actual {
-            return Err(DecodeError::MessageChecksumMismatch { expected, actual });
-        }
+        let crc_at = total - MESSAGE_CRC_LEN;
+        check_message_crc(buf, crc_at)?;
         self.pending = None;
         Ok(Peek::Chunk {
             total,
@@ -252,27 +246,42 @@ impl Decoder {
 }
 
 /// Parses a complete frame whose prelude was validated.
+/// Where the header section of a frame with a validated prelude ends.
+fn headers_end(frame: &[u8]) -> usize {
+    PRELUDE_LEN + read_u32(frame, 4) as usize
+}
+
+/// Whether the header section is, byte for byte, the one of a Bedrock `chunk` frame.
+fn is_chunk_section(frame: &[u8], headers_end: usize) -> bool {
+    frame.get(PRELUDE_LEN..headers_end) == Some(CHUNK_HEADERS_WIRE)
+}
+
+/// Checks the CRC32 of `frame[..crc_at]` against the one stored at `crc_at`.
+fn check_message_crc(frame: &[u8], crc_at: usize) -> Result<(), DecodeError> {
+    let expected = read_u32(frame, crc_at);
+    let actual = crc32fast::hash(frame.get(..crc_at).unwrap_or_default());
+    if expected == actual {
+        Ok(())
+    } else {
+        Err(DecodeError::MessageChecksumMismatch { expected, actual })
+    }
+}
+
 // Inlined into both callers: out of line, the frame handle goes through memory between the
 // truncate/advance and the move into the message, and the store-forwarding stalls cost about
 // 40% of the frame-decoding time.
 #[inline(always)]
 fn parse_frame(mut frame: Bytes) -> Result<Message, DecodeError> {
-    let total = frame.len();
-    let crc_at = total - MESSAGE_CRC_LEN;
-    let headers_len = read_u32(&frame, 4) as usize;
-    let headers_end = PRELUDE_LEN + headers_len;
+    let crc_at = frame.len() - MESSAGE_CRC_LEN;
+    let headers_end = headers_end(&frame);
     // Headers are parsed before the message CRC is checked, as aws-smithy-eventstream and
     // botocore do, so a malformed header is reported as such; parsing is bounds-checked either way.
-    let headers = if frame.get(PRELUDE_LEN..headers_end) == Some(CHUNK_HEADERS_WIRE) {
+    let headers = if is_chunk_section(&frame, headers_end) {
         Headers::from_static(&CHUNK_HEADERS)
     } else {
         Headers::from(parse_headers(&frame, PRELUDE_LEN, headers_end)?)
     };
-    let expected = read_u32(&frame, crc_at);
-    let actual = crc32fast::hash(frame.get(..crc_at).unwrap_or_default());
-    if expected != actual {
-        return Err(DecodeError::MessageChecksumMismatch { expected, actual });
-    }
+    check_message_crc(&frame, crc_at)?;
     // The frame becomes its payload in place: no second reference to the buffer.
     frame.truncate(crc_at);
     frame.advance(headers_end);
