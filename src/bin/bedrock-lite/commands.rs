@@ -298,8 +298,7 @@ async fn invoke_stream(global: &Global, inv: Invoke) -> Outcome {
                 Ok(Some(Appended::Chunk(_))) => {
                     out.push(b'\n');
                     if out.len() >= 64 * 1024 {
-                        sink.write_all(&out).map_err(write_err)?;
-                        out.clear();
+                        emit(&mut sink, &mut out)?;
                     }
                 }
                 Ok(Some(_)) => {}
@@ -324,7 +323,7 @@ async fn invoke_stream(global: &Global, inv: Invoke) -> Outcome {
             Err(e) => break Err(e),
         }
     };
-    emit(&mut sink, &mut out)?;
+    // Every exit from the loop comes right after a write: nothing is left in `out`.
     drop(sink);
     result.map_err(|e| Failure::api("InvokeModelWithResponseStream", &e))?;
     print_json(&content_type_json(stream.content_type()))
