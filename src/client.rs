@@ -397,23 +397,7 @@ impl Client {
     /// # Errors
     /// Service errors (after the retries the policy allows), transport and timeout errors.
     pub async fn invoke_model(&self, req: InvokeRequest) -> Result<InvokeModelOutput> {
-        let path = format!("/model/{}/invoke", sigv4::encode_label(&req.model_id));
-        let mut headers = vec![(
-            "content-type",
-            req.content_type
-                .unwrap_or_else(|| "application/json".to_owned()),
-        )];
-        if let Some(a) = req.accept {
-            headers.push(("accept", a));
-        }
-        let op = Operation {
-            name: "InvokeModel",
-            method: reqwest::Method::POST,
-            endpoint: &self.inner.runtime_endpoint,
-            path_and_query: path,
-            headers,
-            body: req.body,
-        };
+        let op = self.invoke_operation("InvokeModel", "invoke", &req, "accept", None);
         let (mut resp, attempt_path) = self.send(&op).await?;
         let body = read_body(&mut resp, self.inner.read_timeout).await?;
         let h = resp.headers();
@@ -462,27 +446,14 @@ impl Client {
         &self,
         req: InvokeRequest,
     ) -> Result<ResponseStream> {
-        let path = format!(
-            "/model/{}/invoke-with-response-stream",
-            sigv4::encode_label(&req.model_id)
-        );
-        let mut headers = vec![(
-            "content-type",
-            req.content_type
-                .unwrap_or_else(|| "application/json".to_owned()),
-        )];
-        headers.push((
+        // The requested type goes in X-Amzn-Bedrock-Accept; Accept keeps the HTTP default.
+        let op = self.invoke_operation(
+            "InvokeModelWithResponseStream",
+            "invoke-with-response-stream",
+            &req,
             "x-amzn-bedrock-accept",
-            req.accept.unwrap_or_else(|| "application/json".to_owned()),
-        ));
-        let op = Operation {
-            name: "InvokeModelWithResponseStream",
-            method: reqwest::Method::POST,
-            endpoint: &self.inner.runtime_endpoint,
-            path_and_query: path,
-            headers,
-            body: req.body,
-        };
+            Some("application/json"),
+        );
         let (resp, attempt_path) = self.send(&op).await?;
         let recording = self.inner.recorder.as_ref().map(|rec| {
             record::StreamRecording::start(
@@ -498,6 +469,40 @@ impl Client {
             self.inner.read_timeout,
             recording,
         ))
+    }
+
+    /// A POST to `/model/{modelId}/{action}` on the runtime host (the model id label-encoded):
+    /// the body's content type (JSON unless given) and the wanted response type in
+    /// `accept_header` (the request's, else `default_accept`, else none).
+    fn invoke_operation(
+        &self,
+        name: &'static str,
+        action: &str,
+        req: &InvokeRequest,
+        accept_header: &'static str,
+        default_accept: Option<&str>,
+    ) -> Operation<'_> {
+        let mut headers = vec![(
+            "content-type",
+            req.content_type
+                .clone()
+                .unwrap_or_else(|| "application/json".to_owned()),
+        )];
+        if let Some(a) = req
+            .accept
+            .clone()
+            .or_else(|| default_accept.map(str::to_owned))
+        {
+            headers.push((accept_header, a));
+        }
+        Operation {
+            name,
+            method: reqwest::Method::POST,
+            endpoint: &self.inner.runtime_endpoint,
+            path_and_query: format!("/model/{}/{action}", sigv4::encode_label(&req.model_id)),
+            headers,
+            body: req.body.clone(),
+        }
     }
 
     /// ListFoundationModels on the control-plane host (`bedrock.{region}…`).
